@@ -1,0 +1,25 @@
+"""Stored wins for tests that need a board filled in a known way, made through the same db functions the game uses."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, update
+
+import db
+from db.engine import session
+
+
+async def win_round(*, player_id: str, name: str, max_number: int = 100, misses: int = 0,
+                    seconds: float = 0.0) -> db.Win:
+    """Play a stored round to a win with ``misses`` wrong guesses first, as if it took ``seconds``."""
+    active = await db.resume_or_start_round(player_id=player_id, max_number=max_number)
+    assert active.id is not None
+    wrong = [n for n in range(1, max_number + 1) if n != active.secret][:misses]
+    assert await db.save_guesses(round_id=active.id, before=[], after=wrong)
+    if seconds:  # move the start back in time instead of sleeping: the clock is the server's own
+        async with session() as db_session:
+            await db_session.exec(update(db.ActiveRound).where(col(db.ActiveRound.id) == active.id)
+                                  .values(started_at=active.started_at - timedelta(seconds=seconds)))
+    win = await db.record_win(round_id=active.id, player_id=player_id, name=name, guesses=[*wrong, active.secret])
+    assert win is not None
+    return win
