@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Hi-Lo: start here. ``python main.py`` serves the game on http://localhost:8080 (``--help`` lists the options).
+
+This file only wires the parts together; each part lives in its own place:
+``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages)
+and ``ui/`` (the pages players see).
+"""
+import sys
+from pathlib import Path
+
+from nicegui import app, ui
+from nicegui.storage import Storage
+
+import db
+import events
+import settings
+from ui.play import play_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
+from ui.welcome import welcome_page
+
+ASSETS = Path(__file__).parent / 'assets'
+
+try:
+    config = settings.load(sys.argv[1:])
+    db.start(config.database, echo=config.echo_sql)
+except (settings.SettingsError, db.DatabaseUnusable) as error:
+    sys.exit(f'hilo: {error}')  # one clear line and exit code 1, instead of a traceback
+
+Storage.path = config.sessions_dir
+app.on_shutdown(db.stop)
+app.timer(1.0, events.second_passed.emit)
+app.add_static_files('/assets', ASSETS)
+ui.add_css(ASSETS / 'hilo.css', shared=True)
+
+ui.page('/')(welcome_page)
+ui.page('/play')(play_page)
+
+ui.run(host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
+       storage_secret=config.storage_secret, show=config.open_browser, reload=False)

@@ -1,0 +1,144 @@
+"""Settings: where Hi-Lo listens and keeps its data, from command-line flags or environment variables.
+
+Every option has a flag and an environment variable; a flag wins over the variable, the variable over the default.
+``python main.py --help`` lists them. A bad value raises :class:`SettingsError` with a one-line reason.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import secrets
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_DIR = Path(__file__).resolve().parent
+SECRET_FILE = 'storage-secret'
+
+
+class SettingsError(Exception):
+    """An option has a value Hi-Lo cannot use; the message says which and why, in one line."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything ``main.py`` needs to know to start the game."""
+
+    host: str
+    port: int
+    data_dir: Path
+    database: Path
+    echo_sql: bool
+    open_browser: bool
+    storage_secret: str
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Where NiceGUI keeps each player's remembered name and range."""
+        return self.data_dir / 'sessions'
+
+
+def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settings:
+    """Read the settings from command-line arguments (without the program name) and environment variables.
+
+    Also checks that they work on this machine: the port is free and the data folder can hold the session secret.
+    """
+    options = _parser(environ).parse_args(argv)
+    if not 1 <= options.port <= 65535:
+        raise SettingsError(f'--port must be from 1 to 65535, not {options.port}')
+    data_dir = Path(options.data_dir).expanduser().resolve()
+    _check_port_is_free(options.host, options.port)
+    return Settings(
+        host=options.host,
+        port=options.port,
+        data_dir=data_dir,
+        database=Path(options.database).expanduser() if options.database else data_dir / 'hilo.sqlite3',
+        echo_sql=options.echo_sql,
+        open_browser=options.browser,
+        storage_secret=environ.get('HILO_STORAGE_SECRET') or _stored_secret(data_dir),
+    )
+
+
+def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    parser = _OneLineErrorParser(prog='python main.py',
+                                 description='Hi-Lo: a number-guessing game with live high scores.',
+                                 epilog='Every option can also be set by the environment variable in brackets.')
+    parser.add_argument('--host', default=environ.get('HILO_HOST', '127.0.0.1'),
+                        help='address to listen on; 0.0.0.0 lets other machines join (HILO_HOST, default: %(default)s)')
+    parser.add_argument('--port', type=_whole_number('--port'), default=environ.get('HILO_PORT', '8080'),
+                        help='port to listen on (HILO_PORT, default: %(default)s)')
+    parser.add_argument('--data-dir', default=environ.get('HILO_DATA_DIR', str(APP_DIR / 'data')),
+                        help='folder for the database, the session secret and player sessions '
+                             '(HILO_DATA_DIR, default: data/ next to main.py)')
+    parser.add_argument('--database', default=environ.get('HILO_DATABASE'),
+                        help='SQLite file for scores and rounds '
+                             '(HILO_DATABASE, default: hilo.sqlite3 in the data folder)')
+    parser.add_argument('--echo-sql', action=argparse.BooleanOptionalAction,
+                        default=_yes_or_no('HILO_ECHO_SQL', environ.get('HILO_ECHO_SQL', 'no')),
+                        help='print every SQL statement as it runs (HILO_ECHO_SQL=yes|no, default: no)')
+    parser.add_argument('--browser', action=argparse.BooleanOptionalAction,
+                        default=_yes_or_no('HILO_BROWSER', environ.get('HILO_BROWSER', 'yes')),
+                        help='open the game in a browser once it is ready (HILO_BROWSER=yes|no, default: yes)')
+    return parser
+
+
+class _OneLineErrorParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise SettingsError(message)
+
+
+def _whole_number(option: str):  # type: ignore[no-untyped-def]
+    def convert(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f'{option} must be a whole number, not {text!r}') from None
+    return convert
+
+
+def _yes_or_no(variable: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value in {'1', 'yes', 'true', 'on'}:
+        return True
+    if value in {'0', 'no', 'false', 'off', ''}:
+        return False
+    raise SettingsError(f'{variable} must be yes or no, not {text!r}')
+
+
+def _check_port_is_free(host: str, port: int) -> None:
+    # Binding a throwaway socket tells us now, in one line, what uvicorn would report later as a log message.
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise SettingsError(f'--host {host!r} is not an address of this machine') from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does, so TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise SettingsError(f'port {port} is already in use; stop the other program or choose '
+                                    f'another port with --port or HILO_PORT') from None
+            raise SettingsError(f'cannot listen on {host}:{port}: {error.strerror}') from None
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """The secret that signs session cookies: made once, then kept in the data folder (never in the source)."""
+    path = data_dir / SECRET_FILE
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # O_EXCL: if two servers start at once, only one writes the secret and both read the same one.
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'w') as file:
+                file.write(secrets.token_urlsafe(32))
+        secret = path.read_text().strip()
+    except FileExistsError:
+        secret = path.read_text().strip()
+    except OSError as error:
+        raise SettingsError(f'cannot keep the session secret in {data_dir}: {error.strerror}') from None
+    if not secret:
+        raise SettingsError(f'{path} is empty; delete it and a new secret is made')
+    return secret

@@ -1,0 +1,128 @@
+"""The game page, driven by NiceGUI's simulated user, on a real SQLite file."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from nicegui import ui
+from nicegui.testing import User
+
+import game
+
+from .players import element, guess, label, play_to_win, sign_in
+
+
+def stored_round(data_dir: Path) -> tuple[int, str]:
+    """The secret and stored guesses of the only round in progress, read straight from the database file."""
+    with sqlite3.connect(data_dir / 'hilo.sqlite3') as connection:
+        (secret, guesses), = connection.execute('SELECT secret, guesses FROM active_round').fetchall()
+    return secret, guesses
+
+
+async def test_a_whole_game_from_the_welcome_page_to_the_win(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=100)
+    await user.should_see('Type a guess and press Enter.')
+
+    count = await play_to_win(user)
+
+    assert count <= game.par(100)
+    await user.should_see(f'You got it in {count} guess')
+    await user.should_see('Par is 7')
+    await user.should_see('That is #1 on the 1–100 board.')
+    await user.should_not_see(marker='guess-box')
+    rows = element(user, 'scores', ui.table).rows
+    assert [(row['rank'], row['name'], row['guesses'], row['mine']) for row in rows] == [(1, 'Ann (you)', count, True)]
+
+
+async def test_each_guess_shows_count_remaining_range_and_history(user: User, app_options: Path) -> None:
+    await sign_in(user, name='Ann', max_number=1000)
+    secret, _ = stored_round(app_options)
+    first = 500 if secret != 500 else 501
+    said = await guess(user, str(first))
+
+    assert said == f'{first} is too {"low" if first < secret else "high"}: ' \
+                   f'the number is {"higher" if first < secret else "lower"}.'
+    assert label(user, 'count').text == 'Guesses: 1 (par 10)'
+    low, high = (first + 1, 1000) if first < secret else (1, first - 1)
+    assert label(user, 'possible').text == f'Still possible: {low:,}–{high:,}'
+    await user.should_see(f'{first} {"higher" if first < secret else "lower"}')  # the history chip
+    assert element(user, 'guess-box', ui.input).value == ''  # cleared for the next guess
+    assert stored_round(app_options) == (secret, str(first))
+
+
+async def test_invalid_guesses_get_a_message_and_are_not_counted(user: User, app_options: Path) -> None:
+    await sign_in(user, name='Ann', max_number=100)
+    secret, _ = stored_round(app_options)
+    expected = {
+        '': 'Type a whole number from 1 to 100.',
+        'abc': 'That is not a number. Type a whole number from 1 to 100.',
+        '4.5': 'Whole numbers only: a guess must be from 1 to 100.',
+        '0': 'A guess must be from 1 to 100; 0 is out of range.',
+        '101': 'A guess must be from 1 to 100; 101 is out of range.',
+    }
+    for text, message in expected.items():
+        assert await guess(user, text) == message
+        assert label(user, 'count').text == 'Guesses: 0 (par 7)'
+
+    wrong = 1 if secret != 1 else 2
+    await guess(user, str(wrong))
+    assert await guess(user, f' {wrong} ') == f'You already guessed {wrong} (the answer was "{"higher"}"). ' \
+                                              'It was not counted.'
+    assert label(user, 'count').text == 'Guesses: 1 (par 7)'
+    assert stored_round(app_options) == (secret, str(wrong))
+
+
+async def test_a_reload_resumes_the_round_with_the_same_secret_and_guesses(user: User, app_options: Path) -> None:
+    await sign_in(user, name='Ann', max_number=1_000_000)
+    secret, _ = stored_round(app_options)
+    guesses = [n for n in (500_000, 250_000, 750_000) if n != secret][:2]
+    for number in guesses:
+        await guess(user, str(number))
+    possible = label(user, 'possible').text
+
+    await user.open('/play')
+
+    await user.should_see('Welcome back: 2 guesses so far. Your turn!')
+    assert label(user, 'count').text == 'Guesses: 2 (par 20)'
+    assert label(user, 'possible').text == possible
+    assert stored_round(app_options) == (secret, ' '.join(map(str, guesses)))
+    await play_to_win(user, 1_000_000)
+    await user.should_see('You got it in')
+
+
+async def test_play_again_starts_a_new_round_on_the_same_page(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=10)
+    first = await play_to_win(user, 10)
+    table = element(user, 'scores', ui.table)
+
+    user.find(marker='play-again').click()
+    await user.should_see('Type a guess and press Enter.')
+    assert label(user, 'count').text == 'Guesses: 0 (par 4)'
+    second = await play_to_win(user, 10)
+
+    assert element(user, 'scores', ui.table) is table  # the same table element, updated in place
+    assert sorted(row['guesses'] for row in table.rows) == sorted([first, second])
+    assert all(row['mine'] for row in table.rows)
+
+
+async def test_change_name_or_range_goes_back_to_the_welcome_page(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=10)
+    await play_to_win(user, 10)
+    user.find(marker='change').click()
+    await user.should_see('Guess the number')
+    assert element(user, 'name', ui.input).value == 'Ann'
+
+
+async def test_the_secret_appears_nowhere_in_the_page_before_the_win(user: User, app_options: Path) -> None:
+    await sign_in(user, name='Ann', max_number=1_000_000)
+    secret, _ = stored_round(app_options)
+    for number in (1, 1_000_000, 500_000):
+        if number != secret:
+            await guess(user, str(number))
+    assert user.client is not None
+    # Everything the browser gets about the page: every element's props, text, classes and slots.
+    page = json.dumps([element._to_dict() for element in user.client.elements.values()], default=str)
+    assert not re.search(rf'(?<![\d,]){secret}(?![\d,])', page)
+    assert f'{secret:,}' not in page

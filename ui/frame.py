@@ -1,0 +1,49 @@
+"""The frame every page shares: title, header, colour theme and a centred column for the content."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import app, ui
+
+# Light, dark, or whatever the player's system prefers (None); the button cycles through them.
+THEMES: dict[bool | None, tuple[str, str]] = {
+    None: ('brightness_auto', 'Colour theme: as the system (switch to dark)'),
+    True: ('dark_mode', 'Colour theme: dark (switch to light)'),
+    False: ('light_mode', 'Colour theme: light (switch to system)'),
+}
+NEXT_THEME: dict[bool | None, bool | None] = {None: True, True: False, False: None}
+
+
+@contextmanager
+def frame(title: str) -> Iterator[None]:
+    """Lay out a page: ``with frame('Play'): ...`` puts the content below a shared header."""
+    ui.page_title(f'{title} · Hi-Lo')
+    ui.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
+    dark = ui.dark_mode(app.storage.user.get('dark'))
+    with ui.header().classes('items-center px-4 py-2 gap-2'):
+        with ui.link(target='/').classes('flex items-center gap-2 text-white no-underline'):
+            ui.icon('casino', size='sm')
+            ui.label('Hi-Lo').classes('text-xl font-bold')
+        ui.space()
+        _theme_button(dark)
+    with ui.column().classes('w-full max-w-3xl mx-auto p-3 sm:p-4 gap-4') as content:
+        yield
+    ui.skip_link('Skip to the game', target=content)
+
+
+def _theme_button(dark: ui.dark_mode) -> None:
+    def switch() -> None:
+        dark.value = NEXT_THEME.get(dark.value)
+        app.storage.user['dark'] = dark.value
+        show()
+
+    def show() -> None:
+        icon, label = THEMES.get(dark.value, THEMES[None])
+        button.props(f'icon={icon} aria-label="{label}"')
+        tooltip.text = label
+
+    button = ui.button(on_click=switch).props('flat round color=white').mark('theme')
+    with button:
+        tooltip = ui.tooltip()
+    show()

@@ -1,0 +1,163 @@
+"""One round of Hi-Lo on screen: the guess box, the answers so far, the clock and, after the win, the result."""
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import Event, ui
+
+import db
+import events
+import game
+
+from .text import clock, duration, range_text
+
+ANSWER_STYLE = {  # what each answer looks like in the history: icon, colour, words
+    game.Answer.HIGHER: ('arrow_upward', 'secondary', 'higher'),
+    game.Answer.LOWER: ('arrow_downward', 'accent', 'lower'),
+    game.Answer.CORRECT: ('check', 'positive', 'correct'),
+}
+
+
+class GamePanel(ui.card):
+    """Plays rounds for one player in one range, starting with ``active``; ``won`` tells the page about each win."""
+
+    def __init__(self, active: db.ActiveRound, *, name: str, player_id: str) -> None:
+        super().__init__()
+        self.name = name
+        self.player_id = player_id
+        self.won: Event[db.Win] = Event()
+        self.active = active
+        self.round = active.to_game()
+        self.busy = asyncio.Lock()  # one guess at a time, even when Enter and a click arrive together
+        self.classes('w-full gap-3')
+        with self:
+            ui.label(f"I'm thinking of a number between 1 and {active.max_number:,}.") \
+                .classes('text-xl font-medium').props('role=heading aria-level=1')
+            with ui.row().classes('w-full items-start no-wrap gap-2') as self.guess_row:
+                self.guess_box = ui.input('Your guess').without_auto_validation() \
+                    .props('inputmode=numeric autocomplete=off autofocus outlined') \
+                    .classes('grow').mark('guess-box')
+                self.guess_box.on('keydown.enter', self.submit)
+                self.guess_box.on_value_change(lambda: setattr(self.guess_box, 'error', None))
+                ui.button('Guess', on_click=self.submit).classes('h-14').mark('guess-button')
+            # Screen readers read out whatever appears in a status region, so a player hears each answer.
+            self.feedback = ui.label().classes('text-lg font-bold min-h-7') \
+                .props('role=status aria-live=polite').mark('feedback')
+            with ui.row().classes('w-full gap-x-6 gap-y-1 text-sm'):
+                self.count = ui.label().mark('count')
+                self.possible = ui.label().mark('possible')
+                self.clock = ui.label().mark('clock')
+            self.history = ui.row().classes('gap-1').props('aria-label="Your guesses so far"')
+            with ui.column().classes('w-full gap-2') as self.result:
+                self.result_text = ui.label().classes('text-xl font-bold').mark('result')
+                self.rank_text = ui.label().mark('rank')
+                with ui.row().classes('gap-2'):
+                    self.again_button = ui.button('Play again', icon='replay', on_click=self.play_again) \
+                        .mark('play-again')
+                    ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
+                        .props('outline').mark('change')
+        events.second_passed.subscribe(self._tick)
+        self._start()
+
+    async def submit(self) -> None:
+        """Take the guess in the box: answer it, store it, and finish the round if it is right."""
+        async with self.busy:
+            if self.round.is_won:
+                return
+            before = list(self.round.guesses)
+            try:
+                said = self.round.guess(self.guess_box.value)
+            except game.InvalidInput as error:
+                self.guess_box.error = str(error)
+                return
+            finally:
+                self.guess_box.run_method('focus')
+            self.guess_box.value = ''
+            if said is game.Answer.CORRECT:
+                await self._finish()
+                return
+            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses):
+                self._changed_elsewhere()
+                return
+            too = 'low' if said is game.Answer.HIGHER else 'high'
+            self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
+            self._add_to_history(self.round.guesses[-1], said)
+            self._show_progress()
+
+    async def play_again(self) -> None:
+        """Start a new round in the same range, without reloading the page."""
+        self.active = await db.resume_or_start_round(player_id=self.player_id, max_number=self.round.max_number)
+        self.round = self.active.to_game()
+        self._start()
+        self.guess_box.run_method('focus')
+
+    async def _finish(self) -> None:
+        win = await db.record_win(round_id=self._round_id, player_id=self.player_id,
+                                  name=self.name, guesses=self.round.guesses)
+        if win is None:
+            self._changed_elsewhere()
+            return
+        if win.top_ten is not None:
+            events.top_ten_changed.emit(events.TopTenChange(max_number=win.score.max_number,
+                                                            top_ten=win.top_ten, winner=win.score))
+        self.won.emit(win)
+        score = win.score
+        par = game.par(score.max_number)
+        self.feedback.text = f'{self.round.secret:,} is correct!'
+        self._add_to_history(self.round.secret, game.Answer.CORRECT)
+        self._show_progress()
+        self.clock.text = f'Time: {duration(score.time_ms / 1000)}'
+        verdict = 'on par' if score.guesses == par else \
+            f'{abs(score.guesses - par)} {"under" if score.guesses < par else "over"} par'
+        self.result_text.text = f'You got it in {score.guesses} {_plural(score.guesses, "guess")}! ' \
+                                f'Par is {par}, so that is {verdict}.'
+        self.rank_text.text = f'That is #{win.rank:,} on the {range_text(score.max_number)} board.'
+        self.guess_row.visible = False
+        self.result.visible = True
+        # Quasar buttons have no focus() method of their own, so this one line asks the browser directly.
+        ui.run_javascript(f'getHtmlElement({self.again_button.id}).focus()')
+
+    def _start(self) -> None:
+        """Show the current round from scratch: a new one, or one resumed after a reload or a restart."""
+        self.history.clear()
+        for guess, said in self.round.history():
+            self._add_to_history(guess, said)
+        count = len(self.round.guesses)
+        self.feedback.text = f'Welcome back: {count} {_plural(count, "guess")} so far. Your turn!' if count else \
+            'Type a guess and press Enter.'
+        self.guess_row.visible = True
+        self.result.visible = False
+        self.guess_box.value = ''
+        self.guess_box.error = None
+        self._show_progress()
+        self._tick()
+
+    def _show_progress(self) -> None:
+        count = len(self.round.guesses)
+        self.count.text = f'Guesses: {count} (par {game.par(self.round.max_number)})'
+        low, high = self.round.possible
+        self.possible.text = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
+
+    def _add_to_history(self, guess: int, said: game.Answer) -> None:
+        icon, color, words = ANSWER_STYLE[said]
+        with self.history:
+            ui.chip(f'{guess:,} {words}', icon=icon, color=color, text_color='white').props('dense')
+
+    def _tick(self) -> None:
+        if self.round.is_won:
+            return
+        self.clock.text = f'Time: {clock((db.utc_now() - self.active.started_at).total_seconds())}'
+
+    def _changed_elsewhere(self) -> None:
+        # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead.
+        ui.notify('This round was played in another tab, so it is reloaded here.', type='warning')
+        ui.navigate.reload()
+
+    @property
+    def _round_id(self) -> int:
+        assert self.active.id is not None, 'a round gets its id when it is stored'
+        return self.active.id
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f'{word}es' if word.endswith('s') else f'{word}s'
