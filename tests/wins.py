@@ -23,3 +23,12 @@ async def win_round(*, player_id: str, name: str, max_number: int = 100, misses:
     win = await db.record_win(round_id=active.id, player_id=player_id, name=name, guesses=[*wrong, active.secret])
     assert win is not None
     return win
+
+
+async def store_score(*, player_id: str, name: str, guesses: int, time_ms: int, max_number: int = 100) -> db.Score:
+    """Store a score with exact figures, for tests of ordering that real clocks cannot make equal."""
+    async with session() as db_session:
+        score = db.Score(player_id=player_id, name=name, max_number=max_number, guesses=guesses, time_ms=time_ms,
+                         finished_at=db.utc_now())
+        db_session.add(score)
+    return score

@@ -33,7 +33,10 @@ class ScoreBoard(ui.card):
         with self:
             self.title = ui.label('High scores').classes('text-lg font-bold')
             self.table = ui.table(columns=COLUMNS, rows=[], row_key='id') \
-                .props('flat dense no-data-label="No scores yet. Be the first!"').classes('w-full').mark('scores')
+                .props('flat dense').classes('w-full').mark('scores')
+            with self.table.add_slot('no-data'), ui.row().classes('items-center gap-2'):
+                ui.icon('emoji_events', color='accent')
+                ui.label('No scores yet. Be the first!')
             # Quasar asks this function for each row's CSS class: the player's own rows get highlighted.
             self.table.props[':table-row-class-fn'] = "row => row.mine ? 'hilo-mine' : ''"
             self.your_best = ui.label().classes('text-sm').mark('your-best')

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 import db
-from tests.wins import win_round
+from tests.wins import store_score, win_round
 
 
 async def test_top_ten_orders_by_guesses_then_time_then_who_finished_first(database: Path) -> None:
-    await win_round(player_id='p1', name='slow', misses=2, seconds=50)
-    await win_round(player_id='p2', name='many', misses=5, seconds=1)
-    await win_round(player_id='p3', name='fast', misses=2, seconds=10)
-    await win_round(player_id='p4', name='tie-first', misses=0, seconds=0)
-    await win_round(player_id='p5', name='tie-second', misses=0, seconds=0)
-    await win_round(player_id='p6', name='other range', max_number=1000)
+    await store_score(player_id='p1', name='slow', guesses=3, time_ms=50_000)
+    await store_score(player_id='p2', name='many', guesses=6, time_ms=1_000)
+    await store_score(player_id='p3', name='fast', guesses=3, time_ms=10_000)
+    await store_score(player_id='p4', name='tie-first', guesses=1, time_ms=700)
+    await store_score(player_id='p5', name='tie-second', guesses=1, time_ms=700)
+    await store_score(player_id='p6', name='other range', guesses=1, time_ms=1, max_number=1000)
 
     board = await db.top_ten(max_number=100)
 

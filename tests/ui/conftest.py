@@ -1,11 +1,12 @@
 """UI tests run main.py for real inside pytest (NiceGUI's ``user`` fixture), each on a fresh data folder."""
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.server import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -15,10 +16,3 @@ def app_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     options = ['--data-dir', str(data_dir), '--no-browser', '--port', str(free_port())]
     monkeypatch.setattr(sys, 'argv', ['main.py', *options])
     return data_dir
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (main.py checks that its port is free)."""
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return int(probe.getsockname()[1])

@@ -1,0 +1,99 @@
+"""A player's game in a real Chromium: keyboard only, bad input, reloads and coming back later."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from .conftest import PageMaker
+from .players import SCREENSHOTS, board_rows, feedback, guess, guess_box, play_to_win, sign_in
+
+
+def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
+    page = new_page(height=560)
+    page.goto('/')
+    expect(page.get_by_label('Your name')).to_be_focused()
+    page.keyboard.type('Kim')
+    for _ in range(10):  # Tab through the range presets to the "any whole number" box
+        page.keyboard.press('Tab')
+        if page.evaluate('document.activeElement.getAttribute("aria-label") || ""').startswith('or any whole'):
+            break
+    page.keyboard.press('Control+A')
+    page.keyboard.type('1000')
+    expect(page.get_by_text('High scores · 1–1,000')).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / 'welcome.png', full_page=True)
+    page.keyboard.press('Enter')
+
+    page.wait_for_url('**/play')
+    expect(guess_box(page)).to_be_focused()
+    for number in ('500', '250'):
+        guess(page, number)
+        expect(guess_box(page)).to_be_focused()  # the box keeps the focus and is cleared after each guess
+        expect(guess_box(page)).to_have_value('')
+    count = play_to_win(page)
+
+    expect(page.get_by_text(f'You got it in {count} guess')).to_be_visible()
+    expect(board_rows(page)).to_have_count(1)
+    expect(board_rows(page).first).to_contain_text('Kim (you)')
+    expect(board_rows(page).first).to_contain_text(str(count))
+    page.screenshot(path=SCREENSHOTS / 'win.png', full_page=True)
+
+    expect(page.get_by_role('button', name='Play again')).to_be_focused()
+    page.keyboard.press('Enter')  # a new round, still without the mouse
+    expect(feedback(page)).to_have_text('Type a guess and press Enter.')
+    expect(guess_box(page)).to_be_focused()
+    assert new_page.dialogs == []
+
+
+def test_every_invalid_input_shows_its_message_and_is_not_counted(page: Page) -> None:
+    sign_in(page, name='Kim', max_number=100)
+    cases = {
+        'abc': 'That is not a number. Type a whole number from 1 to 100.',
+        '2.5': 'Whole numbers only: a guess must be from 1 to 100.',
+        '1e3': 'Whole numbers only: a guess must be from 1 to 100.',
+        '-4': 'A guess must be from 1 to 100; -4 is out of range.',
+        '0': 'A guess must be from 1 to 100; 0 is out of range.',
+        '101': 'A guess must be from 1 to 100; 101 is out of range.',
+        ' ': 'Type a whole number from 1 to 100.',
+    }
+    for text, message in cases.items():
+        guess_box(page).fill('')
+        assert guess(page, text) == message
+        expect(page.get_by_text('Guesses: 0 (par 7)')).to_be_visible()
+    guess_box(page).fill('')
+    first = guess(page, '50')
+    if 'correct' not in first:
+        assert guess(page, '50').startswith('You already guessed 50')
+        expect(page.get_by_text('Guesses: 1 (par 7)')).to_be_visible()
+
+    page.goto('/')  # the welcome form checks its fields beside them, too
+    page.get_by_label('Your name').fill('')
+    page.get_by_label(re.compile('or any whole number')).fill('5')
+    page.get_by_role('button', name='Play').click()
+    expect(page.get_by_text('Type a name (1 to 24 characters).')).to_be_visible()
+    expect(page.get_by_text('The highest number must be from 10 to 1,000,000; 5 is out of range.')).to_be_visible()
+    assert page.url.endswith('/')
+
+
+def test_a_reload_resumes_the_round_and_a_new_browser_session_remembers_the_name(page: Page,
+                                                                                  new_page: PageMaker) -> None:
+    sign_in(page, name='Kim', max_number=1_000_000)
+    answers = [guess(page, number) for number in ('500000', '250000')]
+    if any('correct' in answer for answer in answers):
+        return  # a one-in-500,000 win leaves no round to resume; nothing else to check
+    possible = page.get_by_text(re.compile('^Still possible')).inner_text()
+
+    page.reload()
+    expect(feedback(page)).to_have_text('Welcome back: 2 guesses so far. Your turn!')
+    expect(page.get_by_text('Guesses: 2 (par 20)')).to_be_visible()
+    expect(page.get_by_text(possible)).to_be_visible()
+    expect(page.get_by_text('500,000 ')).to_be_visible()
+
+    state = page.context.storage_state()
+    page.context.close()  # close the browser, keeping its cookies as a real one does
+    reopened = new_page(storage_state=state)
+    reopened.goto('/')
+    expect(reopened.get_by_label('Your name')).to_have_value('Kim')
+    expect(reopened.get_by_label(re.compile('or any whole number'))).to_have_value('1,000,000')
+    reopened.goto('/play')
+    expect(reopened.get_by_text('Guesses: 2 (par 20)')).to_be_visible()

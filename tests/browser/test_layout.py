@@ -1,0 +1,96 @@
+"""How the pages look: a 360 px phone, and dark mode."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from .conftest import PageMaker
+from .players import SCREENSHOTS, guess, guess_box, play_to_win, sign_in
+
+
+def overflow(page: Page) -> int:
+    """How many pixels the page is wider than the screen (0 when nothing sticks out sideways)."""
+    return int(page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
+
+
+def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker) -> None:
+    phone = new_page(width=360, height=740)
+    phone.goto('/')
+    assert overflow(phone) == 0
+    sign_in(phone, name='Zoë Ångström-Nakamura', max_number=1_000_000)
+    assert overflow(phone) == 0
+    for number in ('500000', '250000', '750000', '125000', '875000', '625000'):
+        guess_box(phone).fill('')
+        guess(phone, number)
+    assert overflow(phone) == 0  # the history of guesses wraps instead of widening the page
+
+    button = phone.get_by_role('button', name='Guess')
+    box = button.bounding_box()
+    assert box is not None
+    assert box['x'] >= 0
+    assert box['x'] + box['width'] <= 360
+    guess_box(phone).fill('1')
+    button.click()  # reachable and working with a tap, not only with Enter
+    expect(phone.get_by_text(re.compile(r'^Guesses: [1-7] '))).to_be_visible()
+    play_to_win(phone)
+    assert overflow(phone) == 0
+    phone.screenshot(path=SCREENSHOTS / 'phone.png', full_page=True)
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    """Relative luminance as WCAG defines it."""
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (channel(value) for value in rgb[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(foreground: tuple[float, ...], background: tuple[float, ...]) -> float:
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+COLOURS_JS = """element => {
+    const parse = text => text.match(/[\\d.]+/g).map(Number);
+    let node = element, background = null;
+    while (node && !background) {  // the first ancestor that paints a background
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour.length < 4 || colour[3] > 0) background = colour;
+        node = node.parentElement;
+    }
+    return {text: parse(getComputedStyle(element).color), background: background || [255, 255, 255]};
+}"""
+
+
+def test_dark_mode_renders_readable_text(new_page: PageMaker) -> None:
+    page = new_page(height=560)
+    sign_in(page, name='Kim', max_number=100)
+    play_to_win(page)
+    theme = page.get_by_role('button', name=re.compile('Colour theme'))
+    for _ in range(3):  # auto -> dark (-> light -> auto): click until the page is dark
+        if page.locator('body.body--dark').count():
+            break
+        theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(1)
+
+    samples = {
+        'heading': page.get_by_text("I'm thinking of a number between 1 and 100."),
+        'answer': page.get_by_role('status'),
+        'count': page.get_by_text(re.compile(r'^Guesses: ')),
+        'result': page.get_by_text(re.compile('^You got it in')),
+        'board title': page.get_by_text('High scores · 1–100'),
+        'own row': page.locator('.q-table tbody td.hilo-name').first,
+        'column head': page.locator('.q-table thead th').nth(1),
+        'outlined button': page.get_by_role('button', name='Change name or range'),
+    }
+    for name, locator in samples.items():
+        colours = locator.evaluate(COLOURS_JS)
+        ratio = contrast(tuple(colours['text']), tuple(colours['background']))
+        assert ratio >= 4.5, f'{name}: contrast {ratio:.1f} is below 4.5 ({colours})'
+        assert luminance(tuple(colours['background'])) < 0.2, f'{name} is not on a dark background ({colours})'
+    page.screenshot(path=SCREENSHOTS / 'dark.png', full_page=True)
+
+    page.reload()  # the choice is remembered
+    expect(page.locator('body.body--dark')).to_have_count(1)

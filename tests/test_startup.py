@@ -1,0 +1,96 @@
+"""Starting the game for real: ``python main.py`` as a player or a host runs it, in a separate process."""
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server import MAIN, Server, free_port, run_main
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A real server on a free port with a fresh data folder."""
+    with Server(tmp_path / 'data') as running:
+        yield running
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith('hilo: ')
+    assert expected in lines[0]
+    assert 'Traceback' not in result.stderr
+
+
+def test_the_game_serves_its_welcome_page(server: Server) -> None:
+    with urllib.request.urlopen(server.url) as response:
+        page = response.read().decode()
+    assert 'Guess the number' in page
+    assert (server.data_dir / 'hilo.sqlite3').exists()
+
+
+def test_the_session_secret_is_made_once_and_kept_private_in_the_data_folder(server: Server) -> None:
+    secret_file = server.data_dir / 'storage-secret'
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = secret_file.read_text()
+    assert len(secret) >= 32
+    for source in MAIN.parent.glob('**/*.py'):
+        assert secret not in source.read_text()
+    server.stop()
+    server.start()
+    assert secret_file.read_text() == secret  # kept: players stay signed in across restarts
+
+
+def test_a_port_in_use_gives_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_main('--port', str(port), '--data-dir', str(tmp_path))
+    assert_one_line_error(result, f'port {port} is already in use')
+
+
+def test_an_unwritable_database_path_gives_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / 'not-a-folder'
+    blocker.write_text('a file where the database folder should be')
+    result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path / 'data'),
+                      '--database', str(blocker / 'hilo.sqlite3'))
+    assert_one_line_error(result, 'cannot create the folder')
+
+
+def test_a_damaged_database_gives_one_clear_line(tmp_path: Path) -> None:
+    damaged = tmp_path / 'damaged.sqlite3'
+    damaged.write_bytes(os.urandom(8192))
+    result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path), '--database', str(damaged))
+    assert_one_line_error(result, 'file is not a database')
+
+
+@pytest.mark.parametrize(('options', 'env', 'expected'), [
+    (['--port', 'eighty'], {}, "--port must be a whole number, not 'eighty'"),
+    (['--port', '70000'], {}, '--port must be from 1 to 65535'),
+    ([], {'HILO_PORT': 'x'}, "--port must be a whole number, not 'x'"),
+    ([], {'HILO_ECHO_SQL': 'maybe'}, "HILO_ECHO_SQL must be yes or no, not 'maybe'"),
+    (['--colour'], {}, 'unrecognized arguments: --colour'),
+])
+def test_bad_option_values_give_one_clear_line(tmp_path: Path, options: list[str], env: dict[str, str],
+                                               expected: str) -> None:
+    result = run_main('--data-dir', str(tmp_path), *options, env=env)
+    assert_one_line_error(result, expected)
+
+
+def test_help_lists_every_option_with_its_environment_variable() -> None:
+    result = run_main('--help')
+    assert result.returncode == 0
+    for option, variable in [('--host', 'HILO_HOST'), ('--port', 'HILO_PORT'), ('--data-dir', 'HILO_DATA_DIR'),
+                             ('--database', 'HILO_DATABASE'), ('--echo-sql', 'HILO_ECHO_SQL'),
+                             ('--browser', 'HILO_BROWSER')]:
+        assert option in result.stdout
+        assert variable in result.stdout
