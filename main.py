@@ -2,8 +2,8 @@
 """Hi-Lo: start here. ``python main.py`` serves the game on http://localhost:8080 (``--help`` lists the options).
 
 This file only wires the parts together; each part lives in its own place:
-``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages)
-and ``ui/`` (the pages players see).
+``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages),
+``socket_guard.py`` (checks on every message from a browser) and ``ui/`` (the pages players see).
 """
 import sys
 from pathlib import Path
@@ -12,8 +12,8 @@ from nicegui import app, ui
 from nicegui.storage import Storage
 
 import db
-import events
 import settings
+import socket_guard
 from ui.play import play_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
 from ui.welcome import welcome_page
 
@@ -27,12 +27,15 @@ except (settings.SettingsError, db.DatabaseUnusable) as error:
 
 Storage.path = config.sessions_dir
 app.on_shutdown(db.stop)
-app.timer(1.0, events.second_passed.emit)
+socket_guard.install(allowed_origins=config.allowed_origins)
 app.add_static_files('/assets', ASSETS)
 ui.add_css(ASSETS / 'hilo.css', shared=True)
+app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
-ui.page('/')(welcome_page)
-ui.page('/play')(play_page)
+# When hundreds of players arrive at once, building a page can take longer than NiceGUI's default of 3 s; a slow
+# page is better than an error page.
+ui.page('/', response_timeout=20)(welcome_page)
+ui.page('/play', response_timeout=20)(play_page)
 
 ui.run(host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
        storage_secret=config.storage_secret, show=config.open_browser, reload=False)

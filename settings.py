@@ -32,6 +32,7 @@ class Settings:
     database: Path
     echo_sql: bool
     open_browser: bool
+    allowed_origins: list[str] | None  # None: only the origin the game is served from
     storage_secret: str
 
     @property
@@ -57,6 +58,8 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
         database=Path(options.database).expanduser() if options.database else data_dir / 'hilo.sqlite3',
         echo_sql=options.echo_sql,
         open_browser=options.browser,
+        allowed_origins=[origin.strip().rstrip('/') for origin in options.allowed_origins.split(',') if origin.strip()]
+        or None,
         storage_secret=environ.get('HILO_STORAGE_SECRET') or _stored_secret(data_dir),
     )
 
@@ -81,6 +84,9 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument('--browser', action=argparse.BooleanOptionalAction,
                         default=_yes_or_no('HILO_BROWSER', environ.get('HILO_BROWSER', 'yes')),
                         help='open the game in a browser once it is ready (HILO_BROWSER=yes|no, default: yes)')
+    parser.add_argument('--allowed-origins', default=environ.get('HILO_ALLOWED_ORIGINS', ''),
+                        help='comma-separated web origins whose pages may connect, e.g. https://hilo.example.org, '
+                             'when a proxy changes the address (HILO_ALLOWED_ORIGINS, default: the game\'s own origin)')
     return parser
 
 
