@@ -3,19 +3,23 @@
 The rest of the app calls these plain async functions with keyword arguments, for example
 ``await db.top_ten(max_number=100)``; it never opens a session itself.
 """
-from .engine import DatabaseUnusable, start, stop
+from pathlib import Path
+
+from . import engine, rounds
+from .engine import DatabaseUnusable
 from .models import ActiveRound, Score, utc_now
-from .rounds import resume_or_start_round, save_guesses
-from .scores import BOARD_SIZE, Standing, Win, best_standing, record_win, top_ten
+from .rounds import resume_or_start_round, save_guesses, written
+from .scores import BOARD_SIZE, Board, Standing, Win, board, record_win, top_ten
 
 __all__ = [
     'BOARD_SIZE',
     'ActiveRound',
+    'Board',
     'DatabaseUnusable',
     'Score',
     'Standing',
     'Win',
-    'best_standing',
+    'board',
     'record_win',
     'resume_or_start_round',
     'save_guesses',
@@ -23,4 +27,17 @@ __all__ = [
     'stop',
     'top_ten',
     'utc_now',
+    'written',
 ]
+
+
+def start(path: Path, *, echo: bool = False) -> None:
+    """Open the database at ``path``, creating the file and its tables if needed (see ``engine.start``)."""
+    engine.start(path, echo=echo)
+    rounds.start_writer()
+
+
+async def stop() -> None:
+    """Store the guesses still on their way, then close the database: a clean shutdown loses nothing."""
+    await written()
+    await engine.stop()

@@ -49,7 +49,10 @@ def start(path: Path, *, echo: bool = False) -> None:
     global _engine  # noqa: PLW0603  (the engine is created once per process, here)
     path = path.resolve()
     _create_schema(path)
-    _engine = create_async_engine(f'sqlite+aiosqlite:///{path}', echo=echo, pool_size=1, max_overflow=0)
+    # Every session ends its own transaction (see session()), so the pool need not roll back each connection again
+    # when it is handed back: that would cost one more trip to the database thread per transaction.
+    _engine = create_async_engine(f'sqlite+aiosqlite:///{path}', echo=echo, pool_size=1, max_overflow=0,
+                                  pool_reset_on_return=None)
     event.listen(_engine.sync_engine, 'connect', _configure_connection)
     event.listen(_engine.sync_engine, 'begin', _begin_immediate)
 
