@@ -1,4 +1,4 @@
-"""Events: news that reaches every open page.
+"""Domain events: news that the data layer sends up to every open page.
 
 A page never reaches into another page. When a win changes a top 10, the page that recorded it emits one
 ``top_ten_changed`` event carrying the new rows; every score board on every open page subscribes and decides for
@@ -23,7 +23,3 @@ class TopTenChange:
 
 
 top_ten_changed: Event[TopTenChange] = Event()
-
-# One clock for all pages: main.py emits this once a second with a single app-wide timer, and every running game
-# clock listens. That costs one timer in total instead of one per open page.
-second_passed: Event[[]] = Event()

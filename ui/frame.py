@@ -1,4 +1,7 @@
-"""The frame every page shares: title, header, colour theme and a centred column for the content."""
+"""The frame every page shares: title, header, colour theme and a centred column for the content.
+
+Every element costs the server time to create, on every page load, so the frame keeps to the few it needs.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -19,13 +22,11 @@ NEXT_THEME: dict[bool | None, bool | None] = {None: True, True: False, False: No
 def frame(title: str) -> Iterator[None]:
     """Lay out a page: ``with frame('Play'): ...`` puts the content below a shared header."""
     ui.page_title(f'{title} · Hi-Lo')
-    ui.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
     dark = ui.dark_mode(app.storage.user.get('dark'))
-    with ui.header().classes('items-center px-4 py-2 gap-2'):
+    with ui.header().classes('items-center justify-between px-4 py-2'):
         with ui.link(target='/').classes('flex items-center gap-2 text-white no-underline'):
             ui.icon('casino', size='sm')
             ui.label('Hi-Lo').classes('text-xl font-bold')
-        ui.space()
         _theme_button(dark)
     with ui.column().classes('w-full max-w-3xl mx-auto p-3 sm:p-4 gap-4') as content:
         yield
@@ -40,10 +41,7 @@ def _theme_button(dark: ui.dark_mode) -> None:
 
     def show() -> None:
         icon, label = THEMES.get(dark.value, THEMES[None])
-        button.props(f'icon={icon} aria-label="{label}"')
-        tooltip.text = label
+        button.props(f'icon={icon} aria-label="{label}" title="{label}"')  # the title shows as a tooltip
 
     button = ui.button(on_click=switch).props('flat round color=white').mark('theme')
-    with button:
-        tooltip = ui.tooltip()
     show()

@@ -9,12 +9,13 @@ import db
 import events
 import game
 
-from .text import clock, duration, range_text
+from .text import duration, range_text
 
-ANSWER_STYLE = {  # what each answer looks like in the history: icon, colour, words
-    game.Answer.HIGHER: ('arrow_upward', 'secondary', 'higher'),
-    game.Answer.LOWER: ('arrow_downward', 'accent', 'lower'),
-    game.Answer.CORRECT: ('check', 'positive', 'correct'),
+# How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
+ANSWER_STYLE = {
+    game.Answer.HIGHER: ('↑ higher', 'bg-teal-700 text-white'),
+    game.Answer.LOWER: ('↓ lower', 'bg-amber-300 text-gray-900'),
+    game.Answer.CORRECT: ('✓ correct', 'bg-green-700 text-white'),
 }
 
 
@@ -38,16 +39,19 @@ class GamePanel(ui.card):
                     .props('inputmode=numeric autocomplete=off autofocus outlined') \
                     .classes('grow').mark('guess-box')
                 self.guess_box.on('keydown.enter', self.submit)
-                self.guess_box.on_value_change(lambda: setattr(self.guess_box, 'error', None))
-                ui.button('Guess', on_click=self.submit).classes('h-14').mark('guess-button')
+                # A message about the last input goes as soon as the player types again, so that the next
+                # message, even the same one, appears (and is read out) anew.
+                self.guess_box.on_value_change(self._clear_error)
+                ui.button('Guess', on_click=self._submit_and_refocus).classes('h-14').mark('guess-button')
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
             self.feedback = ui.label().classes('text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
             with ui.row().classes('w-full gap-x-6 gap-y-1 text-sm'):
                 self.count = ui.label().mark('count')
                 self.possible = ui.label().mark('possible')
-                self.clock = ui.label().mark('clock')
-            self.history = ui.row().classes('gap-1').props('aria-label="Your guesses so far"')
+                self.clock = ui.label().mark('clock')  # ticks in the browser: see .hilo-clock in assets/hilo.css
+            # One element for all earlier guesses: a new element per guess would cost the server far more.
+            self.history = ui.html(tag='ul').classes('flex flex-wrap gap-1').props('aria-label="Your guesses so far"')
             with ui.column().classes('w-full gap-2') as self.result:
                 self.result_text = ui.label().classes('text-xl font-bold').mark('result')
                 self.rank_text = ui.label().mark('rank')
@@ -56,7 +60,6 @@ class GamePanel(ui.card):
                         .mark('play-again')
                     ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
                         .props('outline').mark('change')
-        events.second_passed.subscribe(self._tick)
         self._start()
 
     async def submit(self) -> None:
@@ -70,19 +73,21 @@ class GamePanel(ui.card):
             except game.InvalidInput as error:
                 self.guess_box.error = str(error)
                 return
-            finally:
-                self.guess_box.run_method('focus')
             self.guess_box.value = ''
             if said is game.Answer.CORRECT:
-                await self._finish()
-                return
-            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses):
-                self._changed_elsewhere()
+                await self._finish()  # a win is stored before it is shown
                 return
             too = 'low' if said is game.Answer.HIGHER else 'high'
             self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
-            self._add_to_history(self.round.guesses[-1], said)
             self._show_progress()
+            # The answer goes out now; the guess is stored a few milliseconds later, together with other players'
+            # guesses (see db/rounds.py). The next guess of this page waits for that, because of `self.busy`.
+            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses):
+                self._changed_elsewhere()
+
+    async def _submit_and_refocus(self) -> None:
+        self.guess_box.run_method('focus')  # the click moved the focus to the button: give it back to the box at once
+        await self.submit()
 
     async def play_again(self) -> None:
         """Start a new round in the same range, without reloading the page."""
@@ -104,9 +109,9 @@ class GamePanel(ui.card):
         score = win.score
         par = game.par(score.max_number)
         self.feedback.text = f'{self.round.secret:,} is correct!'
-        self._add_to_history(self.round.secret, game.Answer.CORRECT)
         self._show_progress()
         self.clock.text = f'Time: {duration(score.time_ms / 1000)}'
+        self.clock.classes(remove='hilo-clock')
         verdict = 'on par' if score.guesses == par else \
             f'{abs(score.guesses - par)} {"under" if score.guesses < par else "over"} par'
         self.result_text.text = f'You got it in {score.guesses} {_plural(score.guesses, "guess")}! ' \
@@ -119,9 +124,6 @@ class GamePanel(ui.card):
 
     def _start(self) -> None:
         """Show the current round from scratch: a new one, or one resumed after a reload or a restart."""
-        self.history.clear()
-        for guess, said in self.round.history():
-            self._add_to_history(guess, said)
         count = len(self.round.guesses)
         self.feedback.text = f'Welcome back: {count} {_plural(count, "guess")} so far. Your turn!' if count else \
             'Type a guess and press Enter.'
@@ -130,23 +132,24 @@ class GamePanel(ui.card):
         self.guess_box.value = ''
         self.guess_box.error = None
         self._show_progress()
-        self._tick()
+        self._start_clock()
 
     def _show_progress(self) -> None:
+        self.history.content = ''.join(_history_item(guess, said) for guess, said in self.round.history())
         count = len(self.round.guesses)
         self.count.text = f'Guesses: {count} (par {game.par(self.round.max_number)})'
         low, high = self.round.possible
         self.possible.text = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
 
-    def _add_to_history(self, guess: int, said: game.Answer) -> None:
-        icon, color, words = ANSWER_STYLE[said]
-        with self.history:
-            ui.chip(f'{guess:,} {words}', icon=icon, color=color, text_color='white').props('dense')
+    def _clear_error(self) -> None:
+        self.guess_box.error = None
 
-    def _tick(self) -> None:
-        if self.round.is_won:
-            return
-        self.clock.text = f'Time: {clock((db.utc_now() - self.active.started_at).total_seconds())}'
+    def _start_clock(self) -> None:
+        # The browser counts the seconds itself (a CSS animation), so a running clock costs the server nothing.
+        # It only needs to know where to start: a resumed round has been running for a while already.
+        elapsed = (db.utc_now() - self.active.started_at).total_seconds()
+        self.clock.text = 'Time: '
+        self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
 
     def _changed_elsewhere(self) -> None:
         # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead.
@@ -161,3 +164,9 @@ class GamePanel(ui.card):
 
 def _plural(count: int, word: str) -> str:
     return word if count == 1 else f'{word}es' if word.endswith('s') else f'{word}s'
+
+
+def _history_item(guess: int, said: game.Answer) -> str:
+    # Nothing but a number and fixed words written here goes into this HTML, so no player can inject any.
+    words, colours = ANSWER_STYLE[said]
+    return f'<li class="hilo-chip {colours}">{guess:,} {words}</li>'

@@ -33,6 +33,7 @@ def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker) -> None
     guess_box(phone).fill('1')
     button.click()  # reachable and working with a tap, not only with Enter
     expect(phone.get_by_text(re.compile(r'^Guesses: [1-7] '))).to_be_visible()
+    expect(guess_box(phone)).to_be_focused()  # ready for the next guess without another tap
     play_to_win(phone)
     assert overflow(phone) == 0
     phone.screenshot(path=SCREENSHOTS / 'phone.png', full_page=True)

@@ -49,19 +49,19 @@ async def test_a_win_reports_its_rank_and_the_new_top_ten_only_when_it_enters_it
     assert len(best.top_ten) == 10
 
 
-async def test_best_standing_is_the_players_best_score_and_its_rank(database: Path) -> None:
-    assert await db.best_standing(player_id='me', max_number=100) is None
+async def test_the_board_holds_the_players_best_score_and_its_rank(database: Path) -> None:
+    assert (await db.board(player_id='me', max_number=100)).best is None
     for misses in range(3):
         await win_round(player_id=f'p{misses}', name='other', misses=misses)
     await win_round(player_id='me', name='me', misses=6)
     mine = await win_round(player_id='me', name='me', misses=2, seconds=30)
 
-    standing = await db.best_standing(player_id='me', max_number=100)
+    standing = (await db.board(player_id='me', max_number=100)).best
 
     assert standing is not None
     assert standing.score.id == mine.score.id
     assert standing.rank == 4  # behind the 1-, 2- and 3-guess wins; its time breaks the tie with the other 3
-    assert await db.best_standing(player_id='me', max_number=1000) is None
+    assert (await db.board(player_id='me', max_number=1000)).best is None
 
 
 async def test_time_is_measured_by_the_server_from_the_draw(database: Path) -> None:

@@ -9,13 +9,15 @@ from pathlib import Path
 from nicegui import ui
 from nicegui.testing import User
 
+import db
 import game
 
 from .players import element, guess, label, play_to_win, sign_in
 
 
-def stored_round(data_dir: Path) -> tuple[int, str]:
+async def stored_round(data_dir: Path) -> tuple[int, str]:
     """The secret and stored guesses of the only round in progress, read straight from the database file."""
+    await db.written()  # guesses are stored a few milliseconds after they are answered
     with sqlite3.connect(data_dir / 'hilo.sqlite3') as connection:
         (secret, guesses), = connection.execute('SELECT secret, guesses FROM active_round').fetchall()
     return secret, guesses
@@ -38,7 +40,7 @@ async def test_a_whole_game_from_the_welcome_page_to_the_win(user: User) -> None
 
 async def test_each_guess_shows_count_remaining_range_and_history(user: User, app_options: Path) -> None:
     await sign_in(user, name='Ann', max_number=1000)
-    secret, _ = stored_round(app_options)
+    secret, _ = await stored_round(app_options)
     first = 500 if secret != 500 else 501
     said = await guess(user, str(first))
 
@@ -47,14 +49,14 @@ async def test_each_guess_shows_count_remaining_range_and_history(user: User, ap
     assert label(user, 'count').text == 'Guesses: 1 (par 10)'
     low, high = (first + 1, 1000) if first < secret else (1, first - 1)
     assert label(user, 'possible').text == f'Still possible: {low:,}–{high:,}'
-    await user.should_see(f'{first} {"higher" if first < secret else "lower"}')  # the history chip
+    await user.should_see(f'{first} {"↑ higher" if first < secret else "↓ lower"}')  # the history
     assert element(user, 'guess-box', ui.input).value == ''  # cleared for the next guess
-    assert stored_round(app_options) == (secret, str(first))
+    assert await stored_round(app_options) == (secret, str(first))
 
 
 async def test_invalid_guesses_get_a_message_and_are_not_counted(user: User, app_options: Path) -> None:
     await sign_in(user, name='Ann', max_number=100)
-    secret, _ = stored_round(app_options)
+    secret, _ = await stored_round(app_options)
     expected = {
         '': 'Type a whole number from 1 to 100.',
         'abc': 'That is not a number. Type a whole number from 1 to 100.',
@@ -71,12 +73,12 @@ async def test_invalid_guesses_get_a_message_and_are_not_counted(user: User, app
     assert await guess(user, f' {wrong} ') == f'You already guessed {wrong} (the answer was "{"higher"}"). ' \
                                               'It was not counted.'
     assert label(user, 'count').text == 'Guesses: 1 (par 7)'
-    assert stored_round(app_options) == (secret, str(wrong))
+    assert await stored_round(app_options) == (secret, str(wrong))
 
 
 async def test_a_reload_resumes_the_round_with_the_same_secret_and_guesses(user: User, app_options: Path) -> None:
     await sign_in(user, name='Ann', max_number=1_000_000)
-    secret, _ = stored_round(app_options)
+    secret, _ = await stored_round(app_options)
     guesses = [n for n in (500_000, 250_000, 750_000) if n != secret][:2]
     for number in guesses:
         await guess(user, str(number))
@@ -87,7 +89,7 @@ async def test_a_reload_resumes_the_round_with_the_same_secret_and_guesses(user:
     await user.should_see('Welcome back: 2 guesses so far. Your turn!')
     assert label(user, 'count').text == 'Guesses: 2 (par 20)'
     assert label(user, 'possible').text == possible
-    assert stored_round(app_options) == (secret, ' '.join(map(str, guesses)))
+    assert await stored_round(app_options) == (secret, ' '.join(map(str, guesses)))
     await play_to_win(user, 1_000_000)
     await user.should_see('You got it in')
 
@@ -117,7 +119,7 @@ async def test_change_name_or_range_goes_back_to_the_welcome_page(user: User) ->
 
 async def test_the_secret_appears_nowhere_in_the_page_before_the_win(user: User, app_options: Path) -> None:
     await sign_in(user, name='Ann', max_number=1_000_000)
-    secret, _ = stored_round(app_options)
+    secret, _ = await stored_round(app_options)
     for number in (1, 1_000_000, 500_000):
         if number != secret:
             await guess(user, str(number))

@@ -14,7 +14,7 @@ async def test_the_welcome_page_asks_for_a_name_and_a_range_and_shows_that_board
     assert element(user, 'highest', ui.input).value == '100'
     assert element(user, 'presets', ui.toggle).value == 100
     await user.should_see('High scores · 1–100')
-    assert element(user, 'scores', ui.table).rows == []
+    assert list(element(user, 'scores', ui.table).rows) == []
 
 
 async def test_enter_submits_and_the_game_starts(user: User) -> None:
