@@ -1,0 +1,148 @@
+"""A browser without a browser: loads a page over HTTP, then speaks NiceGUI's Socket.IO protocol, as nicegui.js does.
+
+The load generator and the hardening tests use it to be many players at once, or a player who forges messages.
+A page arrives as HTML holding every element as JSON (id, tag, props, text and the event listeners). The browser
+connects a socket with the page's client id, sends ``event`` messages (an element id, a listener id and JSON
+arguments) and receives ``update`` messages that replace elements by id. This class does the same, keeps every
+element up to date and records every message it receives, so tests can look at exactly what reached the browser.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import socketio
+
+ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.DOTALL)
+CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
+
+
+class PageClosed(Exception):
+    """The page went away (navigation, reload or a dropped connection) while we waited for it."""
+
+
+class Page:
+    """One open page of one simulated browser (an ``httpx.AsyncClient`` that keeps the session cookie)."""
+
+    def __init__(self, http: httpx.AsyncClient, *, on_update: Callable[[Page, dict[str, Any]], None] | None = None,
+                 record: bool = False) -> None:
+        self.http = http
+        self.on_update = on_update
+        self.record = record
+        self.html = ''
+        self.path = ''
+        self.client_id = ''
+        self.elements: dict[str, dict[str, Any]] = {}
+        self.received: list[tuple[str, Any]] = []  # every message, when ``record`` is set
+        self.navigated_to: str | None = None
+        self.changed = asyncio.Event()
+        self.sio: socketio.AsyncClient | None = None
+
+    async def open(self, path: str) -> None:
+        """Load a page over HTTP (following redirects) and connect its socket."""
+        await self.close()
+        response = await self.http.get(path, follow_redirects=True)
+        response.raise_for_status()
+        self.html, self.path = response.text, response.url.path
+        if self.record:
+            self.received.append(('html', self.html))
+        match, client = ELEMENTS.search(self.html), CLIENT_ID.search(self.html)
+        if match is None or client is None:
+            raise ValueError(f'{path} is not a NiceGUI page')
+        self.elements, self.client_id, self.navigated_to = json.loads(match.group(1)), client.group(1), None
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on('*', self._on_message)
+        query = f'client_id={self.client_id}&tab_id={uuid.uuid4()}&document_id={uuid.uuid4()}' \
+                '&next_message_id=0&implicit_handshake=true'
+        cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
+        await self.sio.connect(f'{self.http.base_url}?{query}', socketio_path='/_nicegui_ws/socket.io',
+                               transports=['websocket'], headers={'Cookie': cookies}, wait_timeout=10)
+
+    async def close(self) -> None:
+        """Disconnect the socket, as a browser does when it leaves the page."""
+        if self.sio is not None:
+            sio, self.sio = self.sio, None
+            await sio.disconnect()
+
+    async def emit(self, element_id: str | int, event_type: str, *args: Any) -> float:
+        """Send an event the way nicegui.js does: each argument as JSON. Returns the time it was sent."""
+        element = self.elements[str(element_id)]
+        listener = next(event for event in element.get('events', []) if event['type'] == event_type)
+        return await self.send('event', {'id': int(element_id), 'client_id': self.client_id,
+                                         'listener_id': listener['listener_id'],
+                                         'args': [json.dumps(arg) for arg in args]})
+
+    async def send(self, message_type: str, data: Any) -> float:
+        """Send any Socket.IO message, well-formed or not (the hardening tests forge some)."""
+        assert self.sio is not None, 'the page is not open'
+        sent = time.monotonic()
+        await self.sio.emit(message_type, data)
+        return sent
+
+    async def type_into(self, label: str, text: str) -> float:
+        """Change an input's value, as typing does (one event with the whole new value)."""
+        return await self.emit(self.find(label=label), 'update:value', text)
+
+    async def press_enter(self, label: str) -> float:
+        return await self.emit(self.find(label=label), 'keydown', {'key': 'Enter'})
+
+    async def click(self, label: str) -> float:
+        return await self.emit(self.find(label=label, tag='q-btn'), 'click')
+
+    def find(self, *, label: str | None = None, text: str | None = None, role: str | None = None,
+             tag: str | None = None) -> str:
+        """The id of the first element with this label (prop), text (prefix), role or tag."""
+        for element_id, element in self.elements.items():
+            props = element.get('props', {})
+            if ((label is None or props.get('label') == label)
+                    and (text is None or str(element.get('text', '')).startswith(text))
+                    and (role is None or props.get('role') == role)
+                    and (tag is None or element.get('tag') == tag)):
+                return element_id
+        raise LookupError(f'no element with label={label!r} text={text!r} role={role!r} tag={tag!r} on {self.path}')
+
+    def text(self, element_id: str) -> str:
+        return str(self.elements[element_id].get('text', ''))
+
+    def props(self, element_id: str) -> dict[str, Any]:
+        return dict(self.elements[element_id].get('props', {}))
+
+    async def wait_for(self, condition: Callable[[], bool], seconds: float = 10) -> None:
+        """Wait until ``condition()`` holds after some update, or raise TimeoutError after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if self.navigated_to is not None or self.sio is None or not self.sio.connected:
+                raise PageClosed(self.path)
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f'condition not met on {self.path} within {seconds} s')
+            try:
+                await asyncio.wait_for(self.changed.wait(), remaining)
+            except TimeoutError:
+                continue
+
+    async def _on_message(self, message_type: str, data: Any = None) -> None:
+        if self.record:
+            self.received.append((message_type, data))
+        if message_type == 'update':
+            for element_id, element in data.items():
+                if element_id == '_id':
+                    continue
+                if element is None:
+                    self.elements.pop(element_id, None)
+                else:
+                    self.elements[element_id] = element
+            if self.on_update is not None:
+                self.on_update(self, data)
+        elif message_type == 'open':
+            self.navigated_to = data['path']
+        elif message_type == 'run_javascript' and data.get('code') in {'history.go(0)', 'location.reload()'}:
+            self.navigated_to = self.path
+        self.changed.set()

@@ -1,0 +1,146 @@
+"""Simulated players for the load generator: each one signs in, picks a range and plays by binary search, forever.
+
+A player speaks the browser's protocol (see browserless.py) and measures what a person would feel:
+the round trip of a guess (Enter sent to answer received) and, when a win makes a top 10, how long until every other
+open page of that range shows the new table.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .browserless import Page, PageClosed
+
+RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
+
+
+@dataclass
+class Stats:
+    """What the players of one generator process measured; times are time.monotonic() values and seconds."""
+
+    connected: int = 0
+    round_trips: list[tuple[float, float]] = field(default_factory=list)  # (when the guess was sent, round trip)
+    wins: list[float] = field(default_factory=list)  # when each win was answered
+    win_sent_at: dict[int, float] = field(default_factory=dict)  # score id -> when its winning guess was sent
+    shown_at: dict[int, list[float]] = field(default_factory=dict)  # score id -> when other pages showed it
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {'connected': self.connected, 'round_trips': self.round_trips, 'wins': self.wins,
+                'win_sent_at': list(self.win_sent_at.items()), 'shown_at': list(self.shown_at.items()),
+                'errors': self.errors}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Stats:
+        return Stats(connected=data['connected'], round_trips=[tuple(pair) for pair in data['round_trips']],
+                     wins=data['wins'], win_sent_at=dict(data['win_sent_at']), shown_at=dict(data['shown_at']),
+                     errors=data['errors'])
+
+    @staticmethod
+    def merge(parts: list[Stats]) -> Stats:
+        merged = Stats()
+        for part in parts:
+            merged.connected += part.connected
+            merged.round_trips += part.round_trips
+            merged.wins += part.wins
+            merged.win_sent_at.update(part.win_sent_at)
+            for score_id, moments in part.shown_at.items():
+                merged.shown_at.setdefault(score_id, []).extend(moments)
+            merged.errors += part.errors
+        return merged
+
+
+class Player:
+    """One simulated player with its own browser session."""
+
+    def __init__(self, number: int, *, url: str, max_number: int, rate: float, stats: Stats) -> None:
+        """``rate`` guesses a second on average; 0 makes a player who opens the game page and only watches."""
+        self.name = f'bot {number}'
+        self.url = url
+        self.max_number = max_number
+        self.rate = rate
+        self.stats = stats
+        self.sent_at: float | None = None  # when the guess now waiting for its answer was sent
+        self.winning_sent_at: float | None = None
+        self.table_id = ''
+        self.feedback_id = ''
+        self.seen_rows: set[int] = set()
+
+    async def run(self, until: float) -> None:
+        """Play until the ``time.monotonic()`` value ``until``, recording errors instead of raising them."""
+        try:
+            async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
+                page = Page(http, on_update=self._on_update)
+                try:
+                    await self._sign_in(page)
+                    self.stats.connected += 1
+                    if self.rate == 0:
+                        await asyncio.sleep(max(0.0, until - time.monotonic()))
+                    while time.monotonic() < until:
+                        await self._play_round(page, until)
+                finally:
+                    await page.close()
+        except Exception as error:
+            self.stats.errors.append(f'{self.name}: {type(error).__name__}: {error}')
+
+    async def _sign_in(self, page: Page) -> None:
+        await page.open('/')
+        await page.type_into('Your name', self.name)
+        await page.type_into(RANGE_LABEL, str(self.max_number))
+        await page.press_enter('Your name')
+        with contextlib.suppress(PageClosed):  # the page goes away as the browser follows the link
+            await page.wait_for(lambda: page.navigated_to is not None)
+        await page.open('/play')
+        self.table_id = page.find(tag='nicegui-table')
+        self.feedback_id = page.find(role='status')
+        self.seen_rows = {row['id'] for row in page.props(self.table_id).get('rows', [])}
+
+    async def _play_round(self, page: Page, until: float) -> None:
+        low, high = self._possible(page)
+        while time.monotonic() < until:
+            await asyncio.sleep(random.expovariate(self.rate))  # people do not guess in lockstep
+            middle = (low + high) // 2
+            before = page.text(self.feedback_id)
+            await page.type_into('Your guess', str(middle))
+            self.sent_at = await page.press_enter('Your guess')
+            await page.wait_for(lambda before=before: page.text(self.feedback_id) != before)  # type: ignore[misc]
+            answer = page.text(self.feedback_id)
+            if 'correct' in answer:
+                self.stats.wins.append(time.monotonic())
+                self.winning_sent_at = self.sent_at
+                await asyncio.sleep(random.uniform(0.5, 1.5) / self.rate)  # a moment to enjoy it
+                await page.click('Play again')
+                await page.wait_for(lambda: page.text(self.feedback_id).startswith('Type a guess'))
+                return
+            if 'too low' in answer:
+                low = middle + 1
+            elif 'too high' in answer:
+                high = middle - 1
+            else:
+                raise AssertionError(f'unexpected answer {answer!r}')
+
+    def _possible(self, page: Page) -> tuple[int, int]:
+        text = page.text(page.find(text='Still possible:'))
+        low, high = text.split(': ')[1].split('–')
+        return int(low.replace(',', '')), int(high.replace(',', ''))
+
+    def _on_update(self, page: Page, update: dict[str, Any]) -> None:
+        now, sent_at = time.monotonic(), self.sent_at
+        if self.table_id in update and update[self.table_id] is not None:
+            for row in update[self.table_id].get('props', {}).get('rows', []):
+                if row['id'] in self.seen_rows:
+                    continue
+                self.seen_rows.add(row['id'])
+                if row.get('mine'):  # our own win; its new row can come with the answer, in the same message
+                    self.stats.win_sent_at[row['id']] = sent_at or self.winning_sent_at or now
+                else:
+                    self.stats.shown_at.setdefault(row['id'], []).append(now)
+        if sent_at is not None and self.feedback_id in update:
+            self.stats.round_trips.append((sent_at, now - sent_at))
+            self.sent_at = None
