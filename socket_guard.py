@@ -20,11 +20,12 @@ not search every outgoing message for bytes, a search that cost a sixth of the s
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,7 @@ def install(*, allowed_origins: list[str] | None) -> None:
         ('javascript_response', nicegui_server._on_javascript_response, _names_a_page),
         ('ack', nicegui_server._on_ack, _is_valid_ack),
         ('log', nicegui_server._on_log, _is_valid_log),
+        ('handshake', nicegui_server._on_handshake, _is_valid_handshake),
     ):
         sio.on(message_type, handler=guard.wrap(handler, check))
     sio.on('disconnect', handler=guard.forget_after(nicegui_server._on_disconnect))
@@ -78,7 +80,7 @@ class _Socket:
 
     tokens: float = BURST
     updated: float = field(default_factory=time.monotonic)
-    waiting: deque[Callable[[], None]] = field(default_factory=deque)
+    waiting: deque[Callable[[], Awaitable[Any]]] = field(default_factory=deque)
     draining: bool = False
 
     def take(self) -> bool:
@@ -95,27 +97,28 @@ class _Guard:
     def __init__(self) -> None:
         self.sockets: dict[str, _Socket] = {}
 
-    def wrap(self, handler: Callable[[str, Any], None], check: Callable[[str, Any], bool]) -> Callable[..., Any]:
-        async def guarded(sid: str, message: Any = None, *_: Any) -> None:
-            def deliver() -> None:
-                if check(sid, message):
-                    handler(sid, message)
-                else:
+    def wrap(self, handler: Callable[[str, Any], Any], check: Callable[[str, Any], bool]) -> Callable[..., Any]:
+        async def guarded(sid: str, message: Any = None, *_: Any) -> Any:
+            async def deliver() -> Any:
+                if not check(sid, message):
                     log.info('dropped a malformed or forged message from socket %s', sid)
+                    return None
+                result = handler(sid, message)
+                return await result if inspect.isawaitable(result) else result  # the handshake is asynchronous
 
             socket = self.sockets.setdefault(sid, _Socket())
             if not socket.waiting and socket.take():
-                deliver()
-                return
+                return await deliver()
             if len(socket.waiting) >= QUEUE_LIMIT:
                 log.warning('socket %s sends far more than %d messages a second; disconnecting it', sid, RATE)
                 self.sockets.pop(sid, None)
                 await core.sio.disconnect(sid)
-                return
+                return None
             socket.waiting.append(deliver)
             if not socket.draining:
                 socket.draining = True
                 background_tasks.create(self._drain(socket), name=f'socket guard {sid}')
+            return None
         return guarded
 
     def forget_after(self, handler: Callable[[str], None]) -> Callable[[str], None]:
@@ -131,7 +134,7 @@ class _Guard:
         try:
             while socket.waiting:
                 if socket.take():
-                    socket.waiting.popleft()()
+                    await socket.waiting.popleft()()
                 else:
                     await asyncio.sleep(1 / RATE)
         finally:
@@ -156,6 +159,13 @@ def _is_valid_event(sid: str, message: Any) -> bool:
     if element is None or listener_id not in element._event_listeners:
         return False
     return isinstance(args, list) and all(arg is None or (isinstance(arg, str) and _is_json(arg)) for arg in args)
+
+
+def _is_valid_handshake(_sid: str, message: Any) -> bool:
+    # The handshake is how a socket joins its page, so it cannot be checked against the page yet; NiceGUI checks
+    # that the page exists and that this socket connected for it.
+    return isinstance(message, dict) and all(isinstance(message.get(key), str)
+                                             for key in ('client_id', 'tab_id', 'document_id'))
 
 
 def _is_valid_ack(sid: str, message: Any) -> bool:
