@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import stat
 import subprocess
 import urllib.request
@@ -66,11 +67,34 @@ def test_an_unwritable_database_path_gives_one_clear_line(tmp_path: Path) -> Non
     assert_one_line_error(result, 'cannot create the folder')
 
 
+def test_a_database_path_that_is_a_folder_gives_one_clear_line(tmp_path: Path) -> None:
+    result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path / 'data'), '--database', str(tmp_path))
+    assert_one_line_error(result, 'it is a folder')
+
+
+def test_a_database_on_a_read_only_file_system_gives_one_clear_line(tmp_path: Path) -> None:
+    result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path / 'data'),
+                      '--database', '/proc/hilo.sqlite3')
+    assert_one_line_error(result, 'unable to open database file')
+
+
 def test_a_damaged_database_gives_one_clear_line(tmp_path: Path) -> None:
     damaged = tmp_path / 'damaged.sqlite3'
     damaged.write_bytes(os.urandom(8192))
     result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path), '--database', str(damaged))
     assert_one_line_error(result, 'file is not a database')
+
+
+def test_a_database_damaged_inside_gives_one_clear_line(tmp_path: Path) -> None:
+    database = tmp_path / 'hilo.sqlite3'
+    with sqlite3.connect(database) as connection:  # a real database with scores in it...
+        connection.execute('CREATE TABLE score (id INTEGER PRIMARY KEY, name TEXT, guesses INTEGER)')
+        connection.executemany('INSERT INTO score (name, guesses) VALUES (?, ?)', [('x' * 100, 5)] * 5000)
+    with database.open('r+b') as file:  # ...with a page in the middle overwritten, as a failing disk might
+        file.seek(40 * 4096)
+        file.write(os.urandom(4096))
+    result = run_main('--port', str(free_port()), '--data-dir', str(tmp_path / 'data'), '--database', str(database))
+    assert_one_line_error(result, f'cannot use the database {database}')
 
 
 @pytest.mark.parametrize(('options', 'env', 'expected'), [
