@@ -37,5 +37,7 @@ app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 ui.page('/', response_timeout=20)(welcome_page)
 ui.page('/play', response_timeout=20)(play_page)
 
+# reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
+# after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
 ui.run(host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
-       storage_secret=config.storage_secret, show=config.open_browser, reload=False)
+       storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0)

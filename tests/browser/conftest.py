@@ -64,8 +64,9 @@ class PageMaker:
         self.dialogs: list[str] = []
         self.contexts: list[BrowserContext] = []
 
-    def __call__(self, *, width: int = 1000, height: int = 900, storage_state: StorageState | None = None) -> Page:
-        context = self.browser.new_context(base_url=self.server.url, viewport={'width': width, 'height': height},
+    def __call__(self, *, width: int = 1000, height: int = 900, storage_state: StorageState | None = None,
+                 url: str | None = None) -> Page:
+        context = self.browser.new_context(base_url=url or self.server.url, viewport={'width': width, 'height': height},
                                            storage_state=storage_state)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
