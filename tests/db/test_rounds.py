@@ -1,6 +1,8 @@
 """Rounds in progress against a real SQLite file: resumed, never redrawn, guarded against stale writes."""
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import db
@@ -53,3 +55,17 @@ async def test_rounds_survive_a_restart_of_the_engine(database: Path) -> None:
     db.start(database)
     resumed = await db.resume_or_start_round(player_id='p', max_number=100)
     assert (resumed.secret, resumed.to_game().guesses) == (active.secret, [33])
+
+
+async def test_stopping_the_database_first_stores_the_guesses_on_their_way(database: Path) -> None:
+    active = await db.resume_or_start_round(player_id='p', max_number=100)
+    assert active.id is not None
+    saving = asyncio.create_task(db.save_guesses(round_id=active.id, before=[], after=[7]))
+    await asyncio.sleep(0)  # the guess is queued; its batch waits a few milliseconds for company
+
+    await db.stop()
+
+    with sqlite3.connect(database) as connection:  # stored by the time stop() returns, not some time later
+        assert connection.execute('SELECT guesses FROM active_round').fetchall() == [('7',)]
+    assert saving.done()
+    assert saving.result()

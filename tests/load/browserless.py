@@ -55,9 +55,10 @@ class Page:
         match, client = ELEMENTS.search(self.html), CLIENT_ID.search(self.html)
         if match is None or client is None:
             raise ValueError(f'{path} is not a NiceGUI page')
-        self.elements, self.client_id, self.navigated_to = json.loads(match.group(1)), client.group(1), None
+        self.elements, self.client_id, self.navigated_to = _parse_elements(match.group(1)), client.group(1), None
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on('*', self._on_message)
+        self.sio.on('disconnect', self.changed.set)  # wake whoever waits: the page is gone
         query = f'client_id={self.client_id}&tab_id={uuid.uuid4()}&document_id={uuid.uuid4()}' \
                 '&next_message_id=0&implicit_handshake=true'
         cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
@@ -146,3 +147,10 @@ class Page:
         elif message_type == 'run_javascript' and data.get('code') in {'history.go(0)', 'location.reload()'}:
             self.navigated_to = self.path
         self.changed.set()
+
+
+def _parse_elements(raw: str) -> dict[str, dict[str, Any]]:
+    """The elements as the page embeds them, escaped so that no text can end the script; nicegui.js undoes this."""
+    for escaped, character in (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&')):
+        raw = raw.replace(escaped, character)
+    return dict(json.loads(raw))
