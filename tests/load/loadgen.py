@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class Plan:
     """What one generator process does: which players, and when (time.monotonic values)."""
 
     url: str
+    players: int
     numbers: list[int]
     ranges: list[int]
     rate: float
@@ -81,31 +83,37 @@ class Plan:
 
 
 async def run(*, url: str, players: int, rate: float, duration: float, ranges: list[int], ramp: float,
-              active: int | None = None, processes: int = 1, server_pid: int | None = None,
+              active: int | None = None, processes: int = 1, server_pid: int | None = None, settle: float = 5,
               progress: bool = True) -> Figures:
     """Ramp up ``players`` over ``ramp`` seconds, keep them playing for ``duration`` seconds, and measure.
 
-    Only the first ``active`` players guess (all of them if ``None``); the others keep the game page open and
-    watch its board, which is how broadcasts to many pages are measured without a flood of guesses.
-    The measurement window starts once everybody had time to join (after the ramp and 5 s more).
+    Only the last ``active`` players to join guess (all of them if ``None``); the others keep the game page open
+    and watch its board, which is how broadcasts to many pages are measured without a flood of guesses. The
+    guessing players come last so that their first wins, each a new top 10 on a fresh board, fall in the window.
+    The measurement window starts once everybody had time to join: after the ramp and ``settle`` seconds more.
     """
-    server = psutil.Process(server_pid) if server_pid else None
-    baseline_rss = server.memory_info().rss if server else 0
+    server = [psutil.Process(server_pid)] if server_pid else []
+    baseline_rss = sum(process.memory_info().rss for process in server)
     start = time.monotonic() + 1
-    window = (start + ramp + 5, start + ramp + 5 + duration)
-    plans = [Plan(url=url, numbers=list(range(players))[index::processes], ranges=ranges, rate=rate, active=active,
-                  ramp_from=start, ramp_until=start + ramp, play_until=window[1]) for index in range(processes)]
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(processes) as pool:
-        workers = [loop.run_in_executor(pool, _work, plan) for plan in plans]
-        children = [psutil.Process(pid) for pid in pool._processes]
+    window = (start + ramp + settle, start + ramp + settle + duration)
+    plans = [Plan(url=url, players=players, numbers=list(range(players))[index::processes], ranges=ranges, rate=rate,
+                  active=active, ramp_from=start, ramp_until=start + ramp, play_until=window[1])
+             for index in range(processes)]
+    with ProcessPoolExecutor(processes) if processes > 1 else nullcontext() as pool:
+        workers: list[asyncio.Future[Stats | dict]]
+        if pool is None:  # one process: this one
+            workers = [asyncio.ensure_future(_play(plans[0]))]
+            generators = [psutil.Process()]
+        else:
+            workers = [asyncio.get_running_loop().run_in_executor(pool, _work, plan) for plan in plans]
+            generators = [psutil.Process(pid) for pid in pool._processes]  # to measure their CPU
         await _sleep_until(window[0], progress, 'players joining')
-        server_cpu, generator_cpu = _cpu_seconds([server] if server else []), _cpu_seconds(children)
+        server_cpu, generator_cpu = _cpu_seconds(server), _cpu_seconds(generators)
         await _sleep_until(window[1], progress, 'measuring')
-        server_cpu, generator_cpu = _cpu_seconds([server] if server else []) - server_cpu, \
-            _cpu_seconds(children) - generator_cpu
-        rss = server.memory_info().rss if server else 0
-        stats = Stats.merge([Stats.from_json(result) for result in await asyncio.gather(*workers)])
+        server_cpu, generator_cpu = _cpu_seconds(server) - server_cpu, _cpu_seconds(generators) - generator_cpu
+        rss = sum(process.memory_info().rss for process in server)
+        results = await asyncio.gather(*workers)
+    stats = Stats.merge([result if isinstance(result, Stats) else Stats.from_json(result) for result in results])
     seconds = window[1] - window[0]
     inside = lambda moment: window[0] <= moment < window[1]  # noqa: E731
     trips = [trip for sent, trip in stats.round_trips if inside(sent)]
@@ -133,7 +141,7 @@ async def _play(plan: Plan) -> Stats:
     stats = Stats()
     tasks = []
     for count, number in enumerate(plan.numbers):
-        guessing = plan.active is None or number < plan.active
+        guessing = plan.active is None or number >= plan.players - plan.active
         player = Player(number, url=plan.url, max_number=plan.ranges[number % len(plan.ranges)],
                         rate=plan.rate if guessing else 0, stats=stats)
         await asyncio.sleep(max(0.0, plan.ramp_from + (plan.ramp_until - plan.ramp_from) * count / len(plan.numbers)

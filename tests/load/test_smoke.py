@@ -1,0 +1,25 @@
+"""A short load run in the test suite: a few simulated players against the real server, for a few seconds.
+
+It checks that the load generator and the server work together (games finish, broadcasts arrive, nothing fails),
+not how fast they are: speed is for ``python -m tests.load.benchmark``, which prints figures instead of asserting.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.server import Server
+
+from . import loadgen
+
+
+async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path: Path) -> None:
+    with Server(tmp_path / 'data') as server:
+        assert server.process is not None
+        figures = await loadgen.run(url=server.url, players=4, rate=4, duration=4, ranges=[10], ramp=1, settle=1,
+                                    server_pid=server.process.pid, progress=False)
+    assert figures.errors == 0, figures.first_errors
+    assert figures.connected == 4
+    assert figures.guesses_per_second > 0
+    assert figures.wins > 0
+    assert figures.broadcasts > 0  # other players' pages showed the new rows of top-10 wins
+    assert figures.server_rss_mb > 0
