@@ -4,10 +4,10 @@
     python -m tests.load.benchmark --sizes 10,100 --duration 10
 
 For each size it starts ``python main.py`` on a fresh data folder, brings the players in, measures, and stops the
-server. Then it measures what the players do not show: 1,000 players who only watch (idle cost, and how fast a new
-top-10 score reaches all their pages), the time from ``python main.py`` to the first page, and the time to read
-a top 10 with 1,000,000 scores stored. It writes ``results.md`` (a table), ``results.json`` and ``results.png``
-(players against round trip, memory and CPU) to ``--out`` (default: bench-results/).
+server. Then it measures what the players do not show: 1,000 idle players (what they cost), 1,000 players of whom 20
+guess (how fast a new top-10 score reaches all the open pages), the time from ``python main.py`` to the first page,
+and the time to read a top 10 with 1,000,000 scores stored. It writes ``results.md`` (a table), ``results.json``
+and ``results.png`` (players against round trip, memory and CPU) to ``--out`` (default: bench-results/).
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def main() -> None:
         folder = Path(scratch)
         runs = [_load_run(folder / f'players-{size}', players=size, duration=options.duration, ranges=[options.range])
                 for size in sizes]
+        idle = _load_run(folder / 'idle', players=max(sizes), duration=options.duration, ranges=[1000], active=0)
         watching = _load_run(folder / 'watching', players=max(sizes), duration=options.duration, ranges=[1000],
                              active=20)
         startup = [_startup_seconds(folder / f'startup-{attempt}') for attempt in range(5)]
@@ -56,6 +57,7 @@ def main() -> None:
     results = {
         'machine': _machine(),
         'runs': [asdict(figures) for figures in runs],
+        'idle': asdict(idle),
         'watching': asdict(watching),
         'startup_seconds': {'median': statistics.median(startup), 'slowest': max(startup)},
         'top_ten_read_ms': {'scores': options.scores, 'median': statistics.median(reads) * 1000,
@@ -70,7 +72,7 @@ def main() -> None:
 
 def _load_run(data_dir: Path, *, players: int, duration: float, ranges: list[int], active: int | None = None,
               rate: float = 1.0) -> loadgen.Figures:
-    print(f'== {players} players' + (f' ({active} guessing)' if active else ''), file=sys.stderr)
+    print(f'== {players} players' + (f' ({active} guessing)' if active is not None else ''), file=sys.stderr)
     with Server(data_dir) as server:
         assert server.process is not None
         return asyncio.run(loadgen.run(
@@ -112,8 +114,12 @@ def _report(results: dict) -> str:
             f'| {broadcast["p50"]:.0f} / {broadcast["p99"]:.0f} ({run["broadcasts"]}) | {run["server_rss_mb"]:.0f} '
             f'| {run["server_rss_per_player_kb"]:.0f} | {run["server_cpu_percent"]:.0f}% | {run["errors"]} |')
     watching, startup, reads = results['watching'], results['startup_seconds'], results['top_ten_read_ms']
+    idle = results['idle']
     lines += [
         '',
+        f'- {idle["connected"]} players with the game page open and nobody guessing: server CPU '
+        f'{idle["server_cpu_percent"]:.0f}% of one core, {idle["server_rss_mb"]:.0f} MB RSS '
+        f'({idle["server_rss_per_player_kb"]:.0f} KB per player).',
         f'- {watching["connected"]} players with the game page open, {watching["guessing"]} of them guessing: '
         f'server CPU {watching["server_cpu_percent"]:.0f}% of one core, {watching["server_rss_mb"]:.0f} MB RSS '
         f'({watching["server_rss_per_player_kb"]:.0f} KB per player); a new top-10 score reached the last of the '
