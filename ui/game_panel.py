@@ -147,7 +147,7 @@ class GamePanel(ui.card):
     def _start_clock(self) -> None:
         # The browser counts the seconds itself (a CSS animation), so a running clock costs the server nothing.
         # It only needs to know where to start: a resumed round has been running for a while already.
-        elapsed = (db.utc_now() - self.active.started_at).total_seconds()
+        elapsed = max(0.0, (db.utc_now() - self.active.started_at).total_seconds())
         self.clock.text = 'Time: '
         self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
 

@@ -14,11 +14,11 @@ def duration(seconds: float) -> str:
     """A finished time: ``'42.3 s'`` under a minute, ``'3:07'`` or ``'1:02:03'`` above."""
     if seconds < 60:
         return f'{math.floor(seconds * 10) / 10:.1f} s'
-    return clock(seconds)
+    return _clock(seconds)
 
 
-def clock(seconds: float) -> str:
-    """A running time in whole seconds: ``'0:42'``, ``'3:07'``, ``'1:02:03'``."""
+def _clock(seconds: float) -> str:
+    # Whole seconds as a clock shows them: '0:42', '3:07', '1:02:03'.
     minutes, secs = divmod(max(0, int(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f'{hours}:{minutes:02}:{secs:02}' if hours else f'{minutes}:{secs:02}'
