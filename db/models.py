@@ -66,6 +66,10 @@ class ActiveRound(SQLModel, table=True):
         return game.Round(max_number=self.max_number, secret=self.secret, guesses=guesses_from_text(self.guesses))
 
 
+# The table itself, for statements that change rows without loading objects (db/rounds.py, db/scores.py).
+ACTIVE_ROUND_TABLE = ActiveRound.__table__  # type: ignore[attr-defined]  # SQLModel sets it when it makes the table
+
+
 def utc_now() -> datetime:
     """The current time, in UTC."""
     return datetime.now(UTC)

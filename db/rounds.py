@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import game
 
 from .engine import session
+from .models import ACTIVE_ROUND_TABLE as _ROUNDS
 from .models import ActiveRound, guesses_to_text, utc_now
 
 
@@ -49,7 +50,7 @@ async def save_guesses(*, round_id: int, before: list[int], after: list[int]) ->
 
 async def written() -> None:
     """Wait until every guess handed to :func:`save_guesses` so far is stored (or refused)."""
-    if _writer.waiting or _writer.writing:
+    if _writer.busy:
         await _writer.save(None)
 
 
@@ -67,7 +68,6 @@ async def _open_round(db_session: AsyncSession, *, player_id: str, max_number: i
 # One statement for a whole batch, which SQLite runs once per row ("executemany"); it works on the table itself
 # (SQLAlchemy Core) because it changes rows, not objects. The guard on the old guesses makes a stale tab's write
 # change nothing.
-_ROUNDS = ActiveRound.__table__  # type: ignore[attr-defined]  # SQLModel sets it when it makes the table
 _GUARDED_UPDATE = update(_ROUNDS) \
     .where(_ROUNDS.c.id == bindparam('round_id'), _ROUNDS.c.guesses == bindparam('before')) \
     .values(guesses=bindparam('after'))
@@ -90,13 +90,17 @@ class _GuessWriter:
     def __init__(self) -> None:
         self.waiting: list[tuple[dict[str, Any] | None, asyncio.Future[bool]]] = []
         self.task: asyncio.Task[None] | None = None
-        self.writing = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether guesses are waiting or being written (the task runs exactly as long as that)."""
+        return self.task is not None and not self.task.done()
 
     async def save(self, row: dict[str, Any] | None) -> bool:
         """Queue a row and wait until its batch is written; ``None`` queues nothing but waits all the same."""
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((row, future))
-        if self.task is None or self.task.done():
+        if not self.busy:
             self.task = asyncio.create_task(self._write_while_waiting())
         return await future
 
@@ -104,7 +108,6 @@ class _GuessWriter:
         while self.waiting:
             await asyncio.sleep(BATCH_DELAY)
             batch, self.waiting = self.waiting, []
-            self.writing = True
             try:
                 stored = await _write([row for row, _ in batch if row is not None])
             except Exception as error:
@@ -112,8 +115,6 @@ class _GuessWriter:
                     if not future.done():
                         future.set_exception(error)
                 continue
-            finally:
-                self.writing = False
             results = iter(stored)
             for row, future in batch:
                 ok = True if row is None else next(results)

@@ -9,10 +9,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .engine import session
-from .models import ActiveRound, Score, guesses_to_text, utc_now
+from .models import ACTIVE_ROUND_TABLE as _ROUNDS
+from .models import Score, guesses_to_text, utc_now
 
 BOARD_SIZE = 10
-_ROUNDS = ActiveRound.__table__  # type: ignore[attr-defined]  # SQLModel sets it when it makes the table
 
 
 @dataclass(frozen=True, kw_only=True)
