@@ -54,9 +54,9 @@ class ScoreBoard(ui.card):
 
     def own_win(self, win: db.Win) -> None:
         """Take note of a win by this player on this page: it may be a new personal best."""
-        if win.score.max_number == self.max_number and self._is_new_best(win.score):
+        if win.score.max_number == self.max_number and self._beats_best(win.score):
             self.best = db.Standing(score=win.score, rank=win.rank)
-            self._show(self.top_ten, _rows(self.top_ten))
+            self._show_best()  # the rows are as they were (a top-10 win reaches them through the event)
 
     def _on_top_ten_changed(self, change: events.TopTenChange) -> None:
         # Every open board hears every change, so this runs for each page: it only compares and assigns.
@@ -64,18 +64,18 @@ class ScoreBoard(ui.card):
             return
         winner = change.winner
         if winner.player_id == self.player_id:
-            if self._is_new_best(winner):  # won in another tab of this player
+            if self._beats_best(winner):  # won in another tab of this player
                 rank = next(rank for rank, score in enumerate(change.top_ten, 1) if score.id == winner.id)
                 self.best = db.Standing(score=winner, rank=rank)
         else:
             # A new top-10 score sorts before every score outside the top 10, so it pushes those down by one.
-            if self.best is not None and winner.order_key < self.best.score.order_key:
+            if self.best is not None and self._beats_best(winner):
                 self.best = db.Standing(score=self.best.score, rank=self.best.rank + 1)
             self.news.text = f'🏆 {winner.name} won {range_text(winner.max_number)} in {winner.guesses} guesses'
             self.news.visible = True
         self._show(change.top_ten, _rows_of_change(change))
 
-    def _is_new_best(self, score: db.Score) -> bool:
+    def _beats_best(self, score: db.Score) -> bool:
         return self.best is None or score.order_key < self.best.score.order_key
 
     def _show(self, top_ten: list[db.Score], rows: Rows) -> None:
@@ -87,6 +87,11 @@ class ScoreBoard(ui.card):
         # Rows are given as a tuple, which NiceGUI passes on as it is: it copies a list (and each dict in it) into
         # observable ones for every page, which cost more than all the rest of a broadcast to a thousand pages.
         self.table.props['rows'] = rows
+        self._show_best()
+
+    def _show_best(self) -> None:
+        """Say where the player's best stands, unless the table already shows it."""
+        shown = any(score.player_id == self.player_id for score in self.top_ten)
         if self.best is not None and not shown:
             self.your_best.text = f'Your best: #{self.best.rank:,} ' \
                                   f'({self.best.score.guesses} guesses, {duration(self.best.score.time_ms / 1000)})'
