@@ -2,28 +2,20 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import sqlite3
 from pathlib import Path
 
 import httpx
 
-from tests.load.browserless import Page, PageClosed
-
-RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
+from tests.load.browserless import Page
+from tests.load.players import sign_in
 
 
 async def signed_in(http: httpx.AsyncClient, *, name: str, max_number: int, record: bool = False) -> Page:
     """Fill in the welcome form like a player and return the open game page."""
     page = Page(http, record=record)
-    await page.open('/')
-    await page.type_into('Your name', name)
-    await page.type_into(RANGE_LABEL, str(max_number))
-    await page.press_enter('Your name')
-    with contextlib.suppress(PageClosed):
-        await page.wait_for(lambda: page.navigated_to is not None)
-    await page.open('/play')
+    await sign_in(page, name=name, max_number=max_number)
     return page
 
 

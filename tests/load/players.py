@@ -20,6 +20,17 @@ from .browserless import Page, PageClosed
 RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
 
 
+async def sign_in(page: Page, *, name: str, max_number: int) -> None:
+    """Fill in the welcome form as a player does, and open the game page it leads to."""
+    await page.open('/')
+    await page.type_into('Your name', name)
+    await page.type_into(RANGE_LABEL, str(max_number))
+    await page.press_enter('Your name')
+    with contextlib.suppress(PageClosed):  # the page goes away as the browser follows the link
+        await page.wait_for(lambda: page.navigated_to is not None)
+    await page.open('/play')
+
+
 @dataclass
 class Stats:
     """What the players of one generator process measured; times are time.monotonic() values and seconds."""
@@ -90,13 +101,7 @@ class Player:
             self.stats.errors.append(f'{self.name}: {type(error).__name__}: {error}')
 
     async def _sign_in(self, page: Page) -> None:
-        await page.open('/')
-        await page.type_into('Your name', self.name)
-        await page.type_into(RANGE_LABEL, str(self.max_number))
-        await page.press_enter('Your name')
-        with contextlib.suppress(PageClosed):  # the page goes away as the browser follows the link
-            await page.wait_for(lambda: page.navigated_to is not None)
-        await page.open('/play')
+        await sign_in(page, name=self.name, max_number=self.max_number)
         self.table_id = page.find(tag='nicegui-table')
         self.feedback_id = page.find(role='status')
         self.seen_rows = {row['id'] for row in page.props(self.table_id).get('rows', [])}
