@@ -10,7 +10,7 @@ import errno
 import os
 import secrets
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +95,7 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         raise SettingsError(message)
 
 
-def _whole_number(option: str):  # type: ignore[no-untyped-def]
+def _whole_number(option: str) -> Callable[[str], int]:
     def convert(text: str) -> int:
         try:
             return int(text)
