@@ -31,9 +31,9 @@ __all__ = [
 ]
 
 
-def start(path: Path, *, echo: bool = False) -> None:
-    """Open the database at ``path``, creating the file and its tables if needed (see ``engine.start``)."""
-    engine.start(path, echo=echo)
+def start(database: Path | str, *, echo: bool = False) -> None:
+    """Open the database (a SQLite file's path, or a database URL) with its tables up to date (``engine.start``)."""
+    engine.start(database, echo=echo)
     rounds.start_writer()
 
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,7 +14,7 @@ import game
 
 from .engine import session
 from .models import ACTIVE_ROUND_TABLE as _ROUNDS
-from .models import ActiveRound, guesses_to_text, utc_now
+from .models import ActiveRound, UtcDateTime, guesses_to_text, utc_now
 
 
 async def resume_or_start_round(*, player_id: str, max_number: int) -> ActiveRound:
@@ -36,16 +37,17 @@ async def resume_or_start_round(*, player_id: str, max_number: int) -> ActiveRou
             return active
 
 
-async def save_guesses(*, round_id: int, before: list[int], after: list[int]) -> bool:
+async def save_guesses(*, round_id: int, before: list[int], after: list[int], answered_at: datetime) -> bool:
     """Store the guesses of a round, if nobody changed them since ``before`` was read; ``True`` once stored.
 
-    Guesses are written in batches, at most :data:`BATCH_DELAY` seconds after they arrive.
+    ``answered_at`` is when the newest guess was answered: the round's clock starts at its first guess. Guesses are
+    written in batches, at most :data:`BATCH_DELAY` seconds after they arrive.
 
     Returns ``False`` (and changes nothing) when the round was won or guessed in another tab meanwhile:
     the caller should then reload the round instead of overwriting what the other tab did.
     """
     return await _writer.save({'round_id': round_id, 'before': guesses_to_text(before),
-                               'after': guesses_to_text(after)})
+                               'after': guesses_to_text(after), 'answered_at': answered_at})
 
 
 async def written() -> None:
@@ -65,12 +67,13 @@ async def _open_round(db_session: AsyncSession, *, player_id: str, max_number: i
     return (await db_session.exec(statement)).first()
 
 
-# One statement for a whole batch, which SQLite runs once per row ("executemany"); it works on the table itself
+# One statement for a whole batch, which the database runs once per row ("executemany"); it works on the table itself
 # (SQLAlchemy Core) because it changes rows, not objects. The guard on the old guesses makes a stale tab's write
-# change nothing.
+# change nothing. The first guess's time is kept: COALESCE leaves a time that is already there alone.
 _GUARDED_UPDATE = update(_ROUNDS) \
     .where(_ROUNDS.c.id == bindparam('round_id'), _ROUNDS.c.guesses == bindparam('before')) \
-    .values(guesses=bindparam('after'))
+    .values(guesses=bindparam('after'),
+            first_guess_at=func.coalesce(_ROUNDS.c.first_guess_at, bindparam('answered_at', type_=UtcDateTime())))
 
 
 BATCH_DELAY = 0.02  # seconds a guess may wait for others to share its transaction

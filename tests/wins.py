@@ -15,11 +15,11 @@ async def win_round(*, player_id: str, name: str, max_number: int = 100, misses:
     active = await db.resume_or_start_round(player_id=player_id, max_number=max_number)
     assert active.id is not None
     wrong = [n for n in range(1, max_number + 1) if n != active.secret][:misses]
-    assert await db.save_guesses(round_id=active.id, before=[], after=wrong)
-    if seconds:  # move the start back in time instead of sleeping: the clock is the server's own
+    assert await db.save_guesses(round_id=active.id, before=[], after=wrong, answered_at=db.utc_now())
+    if seconds:  # move the first guess back in time instead of sleeping: the clock is the server's own
         async with session() as db_session:
             await db_session.exec(update(db.ActiveRound).where(col(db.ActiveRound.id) == active.id)
-                                  .values(started_at=active.started_at - timedelta(seconds=seconds)))
+                                  .values(first_guess_at=db.utc_now() - timedelta(seconds=seconds)))
     win = await db.record_win(round_id=active.id, player_id=player_id, name=name, guesses=[*wrong, active.secret])
     assert win is not None
     return win
@@ -29,6 +29,6 @@ async def store_score(*, player_id: str, name: str, guesses: int, time_ms: int, 
     """Store a score with exact figures, for tests of ordering that real clocks cannot make equal."""
     async with session() as db_session:
         score = db.Score(player_id=player_id, name=name, max_number=max_number, guesses=guesses, time_ms=time_ms,
-                         finished_at=db.utc_now())
+                         finished_at=db.utc_now(), is_best=True)
         db_session.add(score)
     return score
