@@ -21,7 +21,7 @@ ASSETS = Path(__file__).parent / 'assets'
 
 try:
     config = settings.load(sys.argv[1:])
-    db.start(config.database, echo=config.echo_sql)
+    db.start(config.database_url or config.database, echo=config.echo_sql)
 except (settings.SettingsError, db.DatabaseUnusable) as error:
     sys.exit(f'hilo: {error}')  # one clear line and exit code 1, instead of a traceback
 

@@ -30,6 +30,7 @@ class Settings:
     port: int
     data_dir: Path
     database: Path
+    database_url: str | None  # a database server instead of the SQLite file, e.g. postgresql+asyncpg://...
     echo_sql: bool
     open_browser: bool
     allowed_origins: list[str] | None  # None: only the origin the game is served from
@@ -56,6 +57,7 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
         port=options.port,
         data_dir=data_dir,
         database=Path(options.database).expanduser() if options.database else data_dir / 'hilo.sqlite3',
+        database_url=options.database_url or None,
         echo_sql=options.echo_sql,
         open_browser=options.browser,
         allowed_origins=[origin.strip().rstrip('/') for origin in options.allowed_origins.split(',') if origin.strip()]
@@ -78,6 +80,9 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument('--database', default=environ.get('HILO_DATABASE'),
                         help='SQLite file for scores and rounds '
                              '(HILO_DATABASE, default: hilo.sqlite3 in the data folder)')
+    parser.add_argument('--database-url', default=environ.get('HILO_DATABASE_URL'),
+                        help='a PostgreSQL database instead of the SQLite file, for several servers sharing one, '
+                             'e.g. postgresql+asyncpg://hilo@127.0.0.1/hilo (HILO_DATABASE_URL, default: none)')
     parser.add_argument('--echo-sql', action=argparse.BooleanOptionalAction,
                         default=_yes_or_no('HILO_ECHO_SQL', environ.get('HILO_ECHO_SQL', 'no')),
                         help='print every SQL statement as it runs (HILO_ECHO_SQL=yes|no, default: no)')

@@ -28,6 +28,7 @@ class GamePanel(ui.card):
         self.player_id = player_id
         self.won: Event[db.Win] = Event()
         self.active = active
+        self.next_round: db.ActiveRound | None = None  # dealt with the win, so "Play again" needs no database trip
         self.round = active.to_game()
         self.busy = asyncio.Lock()  # one guess at a time, even when Enter and a click arrive together
         self.classes('w-full gap-3')
@@ -74,6 +75,10 @@ class GamePanel(ui.card):
                 self.guess_box.error = str(error)
                 return
             self.guess_box.value = ''
+            answered_at = db.utc_now()
+            if not before:  # the first counted guess starts the round's clock
+                self.active.first_guess_at = answered_at
+                self._start_clock()
             if said is game.Answer.CORRECT:
                 await self._finish()  # a win is stored before it is shown
                 return
@@ -82,7 +87,8 @@ class GamePanel(ui.card):
             self._show_progress()
             # The answer goes out now; the guess is stored a few milliseconds later, together with other players'
             # guesses (see db/rounds.py). The next guess of this page waits for that, because of `self.busy`.
-            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses):
+            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses,
+                                         answered_at=answered_at):
                 self._changed_elsewhere()
 
     async def _submit_and_refocus(self) -> None:
@@ -91,7 +97,9 @@ class GamePanel(ui.card):
 
     async def play_again(self) -> None:
         """Start a new round in the same range, without reloading the page."""
-        self.active = await db.resume_or_start_round(player_id=self.player_id, max_number=self.round.max_number)
+        self.active = self.next_round or \
+            await db.resume_or_start_round(player_id=self.player_id, max_number=self.round.max_number)
+        self.next_round = None
         self.round = self.active.to_game()
         self._start()
         self.guess_box.run_method('focus')
@@ -106,6 +114,7 @@ class GamePanel(ui.card):
             events.top_ten_changed.emit(events.TopTenChange(max_number=win.score.max_number,
                                                             top_ten=win.top_ten, winner=win.score))
         self.won.emit(win)
+        self.next_round = win.next_round
         score = win.score
         par = game.par(score.max_number)
         self.feedback.text = f'{self.round.secret:,} is correct!'
@@ -116,7 +125,9 @@ class GamePanel(ui.card):
             f'{abs(score.guesses - par)} {"under" if score.guesses < par else "over"} par'
         self.result_text.text = f'You got it in {score.guesses} {_plural(score.guesses, "guess")}! ' \
                                 f'Par is {par}, so that is {verdict}.'
-        self.rank_text.text = f'That is #{win.rank:,} on the {range_text(score.max_number)} board.'
+        board = f'the {range_text(score.max_number)} board'
+        self.rank_text.text = f'That is #{win.rank:,} on {board}.' if win.personal_best else \
+            f'Your best stays #{win.rank:,} on {board}.'
         self.guess_row.visible = False
         self.result.visible = True
         # Quasar buttons have no focus() method of their own, so this one line asks the browser directly.
@@ -146,8 +157,12 @@ class GamePanel(ui.card):
 
     def _start_clock(self) -> None:
         # The browser counts the seconds itself (a CSS animation), so a running clock costs the server nothing.
-        # It only needs to know where to start: a resumed round has been running for a while already.
-        elapsed = max(0.0, (db.utc_now() - self.active.started_at).total_seconds())
+        # It only needs to know where to start: at the first guess, or further back for a resumed round.
+        if self.active.first_guess_at is None:
+            self.clock.text = 'Time: 0:00'
+            self.clock.classes(remove='hilo-clock')
+            return
+        elapsed = max(0.0, (db.utc_now() - self.active.first_guess_at).total_seconds())
         self.clock.text = 'Time: '
         self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
 

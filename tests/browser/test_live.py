@@ -61,8 +61,8 @@ def store_scores(server: Server, names: list[str]) -> None:
     """Put one score per name on the 1–100 board, as if they had won long ago (with 50 guesses each)."""
     with sqlite3.connect(server.data_dir / 'hilo.sqlite3') as connection:
         connection.executemany(
-            'INSERT INTO score (player_id, name, max_number, guesses, time_ms, finished_at) '
-            'VALUES (?, ?, 100, 50, ?, ?)',
+            'INSERT INTO score (player_id, name, max_number, guesses, time_ms, finished_at, is_best) '
+            'VALUES (?, ?, 100, 50, ?, ?, TRUE)',
             [(f'stored-{index}', name, 1000 * index, datetime.now(UTC).isoformat(' '))
              for index, name in enumerate(names)])
 
