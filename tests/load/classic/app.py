@@ -245,7 +245,7 @@ $('guess').onsubmit = async (event) => {
   box.value = '';
   const won = ok && data.answer === 'correct';
   $('feedback').textContent = !ok ? data.error : won ? `Correct! ${data.guesses} guesses (par ${data.par}).`
-    : `${data.answer}: it is from ${data.possible[0]} to ${data.possible[1]} (${data.guesses} guesses so far)`;
+    : `${data.answer}: it is from ${data.possible[0]} to ${data.possible[1]} (guesses so far: ${data.guesses})`;
   $('again').hidden = !won;
 };
 $('again').onclick = async () => {
