@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,15 @@ def postgres(tmp_path: Path) -> Iterator[Postgres]:
     need(Postgres)
     with Postgres(tmp_path / 'postgres', throwaway=True) as running:
         yield running
+
+
+@pytest.fixture
+def reachable_folder() -> Iterator[Path]:
+    """A folder the postgres user can enter even when the tests run as root (pytest's own folders are private)."""
+    folder = Path(tempfile.mkdtemp(prefix='hilo-test-postgres-'))
+    folder.chmod(0o711)  # others may pass through, not list
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

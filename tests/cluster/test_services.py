@@ -6,11 +6,8 @@ so they show the routing itself: sticky sessions, redispatch when an instance di
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +39,6 @@ async def test_postgres_answers_a_query_through_asyncpg_and_sqlalchemy(postgres:
             assert (await session.execute(text('SELECT 1'))).scalar() == 1
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def reachable_folder() -> Iterator[Path]:
-    """A folder the postgres user can enter even when the tests run as root (pytest's own folders are private)."""
-    folder = Path(tempfile.mkdtemp(prefix='hilo-test-postgres-'))
-    folder.chmod(0o711)  # others may pass through, not list
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 async def test_postgres_keeps_its_data_across_restarts(reachable_folder: Path) -> None:
