@@ -1,0 +1,124 @@
+"""Workarounds for costs inside NiceGUI 3.18 that matter when a thousand players share one process.
+
+Each one changes as little as it can, says why, and has a test (``tests/ui/test_nicegui_tuning.py``) that fails if a
+NiceGUI upgrade changes what it relies on, so it can be dropped or adapted then. ``install()`` applies them; main.py
+calls it once, before any page is built.
+
+1. ``helpers.expects_arguments`` asks ``inspect.signature`` whether a handler takes an argument. NiceGUI calls it for
+   the three observable collections (classes, style, props) of every element it creates, and for some events: a
+   fifth of the server's time while players join. For plain functions and methods the answer is in the function's
+   code object, which is read here directly; anything else still goes to ``inspect``. Upstream, NiceGUI PR #6108
+   already asks once per handler instead of once per call; asking the code object would make it cheaper still.
+2. ``ui.input`` sends its whole text to the server on every keystroke, and when the server changes the text it sends
+   a second message that runs ``updateValue()`` in the browser. :class:`QuietInput` sends nothing while the player
+   types; its text travels in the one event that submits it, and the server's changes to it ride on the element's
+   own update (NiceGUI calls an element's ``update_method`` in the browser after every update of it).
+3. :func:`focus_on_update` moves the keyboard focus to an element with that same mechanism instead of a separate
+   ``run_javascript`` message.
+4. ``ui.table`` listens for selection, pagination and full-screen changes. Quasar reports its pagination as soon as
+   a table appears, which is one more message from every page that shows a board, and the three listeners travel
+   with every update of the table, to every open page, each time a top 10 changes. :class:`QuietTable` has none.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import FunctionType, MethodType
+from typing import Any
+
+from nicegui import helpers, ui
+from nicegui.events import GenericEventArguments
+
+_inspecting_expects_arguments = helpers.expects_arguments
+
+
+def install() -> None:
+    """Apply every workaround in this module."""
+    helpers.expects_arguments = expects_arguments
+
+
+def expects_arguments(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` has a parameter without a default (not ``*args`` or ``**kwargs``), like NiceGUI's own.
+
+    Plain functions and bound methods are answered from their code object; everything else (partials, classes,
+    callable objects, built-ins, decorated functions) is asked of ``inspect`` as before.
+    """
+    bound = isinstance(func, MethodType)
+    function = func.__func__ if bound else func  # type: ignore[attr-defined]
+    if type(function) is not FunctionType or hasattr(function, '__wrapped__') or hasattr(function, '__signature__'):
+        return _inspecting_expects_arguments(func)
+    code = function.__code__
+    required_positional = code.co_argcount - len(function.__defaults__ or ())
+    if bound and code.co_argcount:
+        required_positional -= 1 if required_positional else 0  # a bound method's first parameter is already given
+    keyword_only = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    keyword_defaults = function.__kwdefaults__ or {}
+    return required_positional > 0 or any(name not in keyword_defaults for name in keyword_only)
+
+
+class QuietInput(ui.input):
+    """A text box that sends nothing while the player types: its text goes with the event that submits it.
+
+    ``on_submit`` gets the text when Enter is pressed in the box. Another element can send the box's text too:
+    ``button.on('click', handler, js_handler=box.send_text_js)``; the handler reads it with :meth:`submitted`.
+    The server's own ``value`` is only what the server last showed (:meth:`show`), not what is being typed.
+    """
+
+    def __init__(self, label: str, *, value: str = '', on_submit: Callable[[str], Any] | None = None) -> None:
+        super().__init__(label, value=value)
+        # ValueElement registered a listener that sends every keystroke ("update:value"); without it, typing stays in
+        # the browser.
+        for listener_id, listener in list(self._event_listeners.items()):
+            if listener.type == f'update:{self.VALUE_PROP}':
+                del self._event_listeners[listener_id]
+        # After every update of this element the browser calls input.js's updateValue(), which shows the `value` prop:
+        # that is how show('') clears the box, in the same message as the rest of the answer.
+        self._update_method = 'updateValue'
+        if on_submit is not None:
+            self.on('keydown.enter', lambda event: on_submit(self.submitted(event)), js_handler=self.send_text_js)
+
+    @property
+    def send_text_js(self) -> str:
+        """A ``js_handler`` that sends this box's text as the event's argument (and keeps the focus in the box)."""
+        return f'() => {{ const box = getHtmlElement({self.id}); emit(box.value); box.focus(); }}'
+
+    @property
+    def text_js(self) -> str:
+        """A ``js_handler`` that sends this box's text as the event's argument."""
+        return f'() => emit(getHtmlElement({self.id}).value)'
+
+    def submitted(self, event: GenericEventArguments) -> str:
+        """The text an event sent with :attr:`send_text_js`.
+
+        Without one (NiceGUI's simulated test user runs no JavaScript, and a forged message may send anything), the
+        text the server last put in the box stands in; either way the caller checks it like anything typed.
+        """
+        return event.args if isinstance(event.args, str) else self.value or ''
+
+    def show(self, text: str, *, error: str | None = None) -> None:
+        """Put ``text`` in the box (``''`` empties it) with an error message beside it, or none, in one update."""
+        with self._props.suspend_updates():
+            self.set_value(text)
+            self.error = error
+        self.update()
+
+    def _handle_value_change(self, value: Any) -> None:
+        # ui.input would send a separate run_javascript message here; the update that follows does the job instead.
+        super(ui.input, self)._handle_value_change(value)
+
+
+class QuietTable(ui.table):
+    """A table that shows rows and sends nothing back (no selection, pagination or full-screen reports)."""
+
+    def __init__(self, *, columns: list[dict[str, Any]], row_key: str) -> None:
+        super().__init__(columns=columns, rows=[], row_key=row_key)
+        self._event_listeners.clear()  # the three listeners ui.table registered
+
+
+def focus_on_update(element: ui.element) -> ui.element:
+    """Focus ``element`` in the browser each time the server updates it (e.g. when it becomes visible).
+
+    For native HTML elements (``ui.element('button')``), whose browser-side reference is the DOM node itself, so
+    NiceGUI's call of the ``update_method`` after an update is a plain ``focus()``.
+    """
+    element._update_method = 'focus'
+    return element

@@ -1,0 +1,87 @@
+"""The workarounds in nicegui_tuning.py still rest on what NiceGUI does: each test fails if an upgrade changes it."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import nicegui
+import pytest
+from nicegui import helpers, ui
+from nicegui.testing import User
+
+import nicegui_tuning
+from nicegui_tuning import QuietInput, QuietTable, focus_on_update
+
+NICEGUI = Path(nicegui.__file__).parent
+
+
+class Handlers:
+    def none(self) -> None: ...
+    def one(self, event: Any) -> None: ...
+    def optional(self, event: Any = None) -> None: ...
+    def anything(self, *args: Any, **kwargs: Any) -> None: ...
+    def keyword(self, *, event: Any) -> None: ...
+    async def asynchronous(self, event: Any) -> None: ...
+    @staticmethod
+    def static(event: Any) -> None: ...
+    @classmethod
+    def of_class(cls, event: Any) -> None: ...
+    def __call__(self, event: Any) -> None: ...
+
+
+def plain(a: int, /, b: int = 1, *, c: int, d: int = 2) -> None: ...
+
+
+HANDLERS = [lambda: None, lambda e: None, lambda e=None: None, lambda *a: None, lambda **k: None, Handlers().none,
+            Handlers().one, Handlers().optional, Handlers().anything, Handlers().keyword, Handlers().asynchronous,
+            Handlers.static, Handlers.of_class, Handlers(), Handlers.one, plain, functools.partial(plain, 1), print]
+
+
+@pytest.mark.parametrize('handler', HANDLERS)
+def test_expects_arguments_answers_as_niceguis_own(handler: Any) -> None:
+    assert nicegui_tuning.expects_arguments(handler) == nicegui_tuning._inspecting_expects_arguments(handler)
+
+
+async def test_nicegui_asks_helpers_expects_arguments_when_it_makes_an_element(user: User,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    await user.open('/')
+    asked: list[Any] = []
+
+    def expects_arguments(func: Any) -> bool:
+        asked.append(func)
+        return False
+    monkeypatch.setattr(helpers, 'expects_arguments', expects_arguments)
+    assert user.client is not None
+    with user.client:
+        ui.label('x')
+    assert asked  # so main.py's nicegui_tuning.install() reaches every element NiceGUI makes
+
+
+async def test_a_quiet_input_sends_nothing_while_typing_and_shows_the_servers_text_on_update(user: User) -> None:
+    await user.open('/')
+    assert user.client is not None
+    with user.client:
+        plain_input, quiet = ui.input('plain'), QuietInput('quiet')
+    # ui.input listens to every keystroke under this name; the quiet one does not.
+    assert [listener.type for listener in plain_input._event_listeners.values()] == ['update:value']
+    assert quiet._event_listeners == {}
+    # After an update, nicegui.js calls the element's update_method, and input.js's updateValue() shows the value.
+    assert quiet._to_dict()['update_method'] == 'updateValue'
+    assert 'getElement(id)?.[element.update_method]()' in (NICEGUI / 'static' / 'nicegui.js').read_text()
+    assert 'updateValue() {\n      this.inputValue = this.value;' in (NICEGUI / 'elements' / 'input.js').read_text()
+    quiet.show('42', error='Too big')
+    assert (quiet.props['value'], quiet.props['error'], quiet.props['error-message']) == ('42', True, 'Too big')
+
+
+async def test_a_quiet_table_and_focus_on_update(user: User) -> None:
+    await user.open('/')
+    assert user.client is not None
+    with user.client:
+        table, quiet = ui.table(columns=[], rows=[]), QuietTable(columns=[], row_key='id')
+        button = focus_on_update(ui.element('button'))
+    assert {listener.type for listener in table._event_listeners.values()} == \
+        {'selection', 'update:pagination', 'update:fullscreen'}  # what QuietTable leaves out
+    assert quiet._event_listeners == {}
+    assert button._to_dict()['update_method'] == 'focus'  # a native element's reference in the browser is the node
+    assert 'mounted_app.$refs["r" + _id]' in (NICEGUI / 'static' / 'nicegui.js').read_text()
