@@ -12,10 +12,10 @@ from nicegui import app, ui
 from nicegui.storage import Storage
 
 import db
+import nicegui_tuning
 import settings
 import socket_guard
-from ui.play import play_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
-from ui.welcome import welcome_page
+from ui.site import ROUTES, hilo_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -26,18 +26,20 @@ except (settings.SettingsError, db.DatabaseUnusable) as error:
     sys.exit(f'hilo: {error}')  # one clear line and exit code 1, instead of a traceback
 
 Storage.path = config.sessions_dir
+nicegui_tuning.install()
 app.on_shutdown(db.stop)
 socket_guard.install(allowed_origins=config.allowed_origins)
 app.add_static_files('/assets', ASSETS)
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
-# When hundreds of players arrive at once, building a page can take longer than NiceGUI's default of 3 s; a slow
-# page is better than an error page.
-ui.page('/', response_timeout=20)(welcome_page)
-ui.page('/play', response_timeout=20)(play_page)
+# Every address of the game is one page (ui/site.py), which shows the view for the address inside the frame; an
+# unknown address gets the frame with a "not found" view (the root page). When hundreds of players arrive at once,
+# building a page can take longer than NiceGUI's default of 3 s: a slow page is better than an error page.
+for path in ROUTES:
+    ui.page(path, response_timeout=20)(hilo_page)
 
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
-ui.run(host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
+ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
        storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0)

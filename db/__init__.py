@@ -8,7 +8,7 @@ from pathlib import Path
 from . import engine, rounds
 from .engine import DatabaseUnusable
 from .models import ActiveRound, Score, utc_now
-from .rounds import resume_or_start_round, save_guesses, written
+from .rounds import resume_or_start_round, save_guesses, store_guesses, written
 from .scores import BOARD_SIZE, Board, Standing, Win, board, record_win, top_ten
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     'save_guesses',
     'start',
     'stop',
+    'store_guesses',
     'top_ten',
     'utc_now',
     'written',

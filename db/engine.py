@@ -40,6 +40,7 @@ from . import migrations
 PRAGMAS = ('PRAGMA synchronous = NORMAL', 'PRAGMA busy_timeout = 5000', 'PRAGMA foreign_keys = ON')
 QUICK_CHECK_LIMIT = 32 * 2**20  # bytes: SQLite files up to this size are checked for damage at start-up
 POSTGRES_POOL = 10  # connections one server keeps open to PostgreSQL
+MIGRATION_LOCK = 0x48694C6F  # any number that is the same for every Hi-Lo server: 'HiLo' in ASCII
 
 _engine: AsyncEngine | None = None
 
@@ -139,6 +140,10 @@ def _prepare_connection(connection: Connection) -> None:
     if sqlite:
         # WAL mode is stored in the file itself, so setting it once here covers every later connection.
         connection.exec_driver_sql('PRAGMA journal_mode = WAL')
+    else:
+        # Several servers may start at once on one database: the first to get this lock migrates, the others wait
+        # for its transaction to end and then find nothing left to do.
+        connection.exec_driver_sql(f'SELECT pg_advisory_xact_lock({MIGRATION_LOCK})')
     migrations.upgrade(connection)
     if sqlite:
         # A damaged file is better found now than in the middle of a game. The check reads the whole file, so it is

@@ -37,23 +37,28 @@ async def resume_or_start_round(*, player_id: str, max_number: int) -> ActiveRou
             return active
 
 
-async def save_guesses(*, round_id: int, before: list[int], after: list[int], answered_at: datetime) -> bool:
-    """Store the guesses of a round, if nobody changed them since ``before`` was read; ``True`` once stored.
+def store_guesses(*, round_id: int, before: list[int], after: list[int],
+                  answered_at: datetime) -> asyncio.Future[bool]:
+    """Queue the guesses of a round to be stored, if nobody changed them since ``before`` was read.
 
-    ``answered_at`` is when the newest guess was answered: the round's clock starts at its first guess. Guesses are
-    written in batches, at most :data:`BATCH_DELAY` seconds after they arrive.
-
-    Returns ``False`` (and changes nothing) when the round was won or guessed in another tab meanwhile:
-    the caller should then reload the round instead of overwriting what the other tab did.
+    Returns at once, with a future that becomes ``True`` once they are stored, or ``False`` (and nothing changes)
+    when the round was won or guessed in another tab meanwhile: the caller should then reload the round instead of
+    overwriting what the other tab did. ``answered_at`` is when the newest guess was answered: a round's clock
+    starts at its first guess. Guesses are written in batches, at most :data:`BATCH_DELAY` seconds after they come.
     """
-    return await _writer.save({'round_id': round_id, 'before': guesses_to_text(before),
-                               'after': guesses_to_text(after), 'answered_at': answered_at})
+    return _writer.queue({'round_id': round_id, 'before': guesses_to_text(before), 'after': guesses_to_text(after),
+                          'answered_at': answered_at})
+
+
+async def save_guesses(*, round_id: int, before: list[int], after: list[int], answered_at: datetime) -> bool:
+    """Store the guesses of a round and wait until they are stored; see :func:`store_guesses`."""
+    return await store_guesses(round_id=round_id, before=before, after=after, answered_at=answered_at)
 
 
 async def written() -> None:
     """Wait until every guess handed to :func:`save_guesses` so far is stored (or refused)."""
     if _writer.busy:
-        await _writer.save(None)
+        await _writer.queue(None)
 
 
 def start_writer() -> None:
@@ -99,13 +104,13 @@ class _GuessWriter:
         """Whether guesses are waiting or being written (the task runs exactly as long as that)."""
         return self.task is not None and not self.task.done()
 
-    async def save(self, row: dict[str, Any] | None) -> bool:
-        """Queue a row and wait until its batch is written; ``None`` queues nothing but waits all the same."""
-        future = asyncio.get_running_loop().create_future()
+    def queue(self, row: dict[str, Any] | None) -> asyncio.Future[bool]:
+        """Queue a row; the future is done when its batch is written. ``None`` queues nothing but waits all the same."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.waiting.append((row, future))
         if not self.busy:
             self.task = asyncio.create_task(self._write_while_waiting())
-        return await future
+        return future
 
     async def _write_while_waiting(self) -> None:
         while self.waiting:

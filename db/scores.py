@@ -16,6 +16,7 @@ import game
 from .engine import session
 from .models import ACTIVE_ROUND_TABLE as _ROUNDS
 from .models import ActiveRound, Score, guesses_to_text, utc_now
+from .rounds import written
 
 BOARD_SIZE = 10
 
@@ -62,6 +63,7 @@ async def record_win(*, round_id: int, player_id: str, name: str, guesses: list[
     """
     if not guesses:
         return None
+    await written()  # the earlier guesses of the round may still be on their way to the database
     # One statement checks the win and ends the round: it deletes the round only if it is this player's, holds
     # exactly the earlier guesses and has the last guess as its secret.
     finish = delete(_ROUNDS).where(_ROUNDS.c.id == round_id, _ROUNDS.c.player_id == player_id,

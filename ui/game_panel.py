@@ -1,15 +1,22 @@
-"""One round of Hi-Lo on screen: the guess box, the answers so far, the clock and, after the win, the result."""
+"""One round of Hi-Lo on screen: the guess box, the answers so far, the clock and, after the win, the result.
+
+A guess costs one message each way: the browser sends the text of the box once, when the player presses Enter or
+clicks Guess (see ``QuietInput`` in nicegui_tuning.py), and the answer, the cleared box and the history go back
+together in one update. The handler answers at once and hands the guess to the database to be stored a few
+milliseconds later with other players' guesses (see db/rounds.py).
+"""
 from __future__ import annotations
 
 import asyncio
 
-from nicegui import Event, ui
+from nicegui import Event, background_tasks, ui
 
 import db
 import events
 import game
+from nicegui_tuning import QuietInput, focus_on_update
 
-from .text import duration, range_text
+from .text import duration, plural, range_text
 
 # How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
 ANSWER_STYLE = {
@@ -30,20 +37,11 @@ class GamePanel(ui.card):
         self.active = active
         self.next_round: db.ActiveRound | None = None  # dealt with the win, so "Play again" needs no database trip
         self.round = active.to_game()
-        self.busy = asyncio.Lock()  # one guess at a time, even when Enter and a click arrive together
         self.classes('w-full gap-3')
         with self:
             ui.label(f"I'm thinking of a number between 1 and {active.max_number:,}.") \
                 .classes('text-xl font-medium').props('role=heading aria-level=1')
-            with ui.row().classes('w-full items-start no-wrap gap-2') as self.guess_row:
-                self.guess_box = ui.input('Your guess').without_auto_validation() \
-                    .props('inputmode=numeric autocomplete=off autofocus outlined') \
-                    .classes('grow').mark('guess-box')
-                self.guess_box.on('keydown.enter', self.submit)
-                # A message about the last input goes as soon as the player types again, so that the next
-                # message, even the same one, appears (and is read out) anew.
-                self.guess_box.on_value_change(self._clear_error)
-                ui.button('Guess', on_click=self._submit_and_refocus).classes('h-14').mark('guess-button')
+            self.guess_row = ui.row().classes('w-full items-start no-wrap gap-2')
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
             self.feedback = ui.label().classes('text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
@@ -57,52 +55,50 @@ class GamePanel(ui.card):
                 self.result_text = ui.label().classes('text-xl font-bold').mark('result')
                 self.rank_text = ui.label().mark('rank')
                 with ui.row().classes('gap-2'):
-                    self.again_button = ui.button('Play again', icon='replay', on_click=self.play_again) \
-                        .mark('play-again')
+                    # A plain HTML button, so that the browser can focus it as soon as the win shows (a keyboard
+                    # player presses Enter to play again) without a message of its own: see focus_on_update.
+                    self.again_button = focus_on_update(ui.element('button').classes('hilo-button')) \
+                        .on('click', self.play_again).mark('play-again')
+                    with self.again_button:
+                        ui.icon('replay')
+                        ui.label('Play again')
                     ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
                         .props('outline').mark('change')
         self._start()
 
-    async def submit(self) -> None:
-        """Take the guess in the box: answer it, store it, and finish the round if it is right."""
-        async with self.busy:
-            if self.round.is_won:
-                return
-            before = list(self.round.guesses)
-            try:
-                said = self.round.guess(self.guess_box.value)
-            except game.InvalidInput as error:
-                self.guess_box.error = str(error)
-                return
-            self.guess_box.value = ''
-            answered_at = db.utc_now()
-            if not before:  # the first counted guess starts the round's clock
-                self.active.first_guess_at = answered_at
-                self._start_clock()
-            if said is game.Answer.CORRECT:
-                await self._finish()  # a win is stored before it is shown
-                return
-            too = 'low' if said is game.Answer.HIGHER else 'high'
-            self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
-            self._show_progress()
-            # The answer goes out now; the guess is stored a few milliseconds later, together with other players'
-            # guesses (see db/rounds.py). The next guess of this page waits for that, because of `self.busy`.
-            if not await db.save_guesses(round_id=self._round_id, before=before, after=self.round.guesses,
-                                         answered_at=answered_at):
-                self._changed_elsewhere()
+    def submit(self, text: str) -> None:
+        """Take a guess as typed: answer it, hand it to the database, and finish the round if it is right."""
+        if self.round.is_won:
+            return  # the winning guess is being recorded; anything sent meanwhile is too late
+        before = list(self.round.guesses)
+        try:
+            said = self.round.guess(text)
+        except game.InvalidInput as error:
+            self.guess_box.show(text, error=str(error))  # the text stays, so that nothing typed is lost
+            return
+        answered_at = db.utc_now()
+        if not before:  # the first counted guess starts the round's clock
+            self.active.first_guess_at = answered_at
+            self._show_clock()
+        if said is game.Answer.CORRECT:
+            background_tasks.create(self._finish(), name='record a win')  # a win is stored before it is shown
+            return
+        self.guess_box.show('')
+        too = 'low' if said is game.Answer.HIGHER else 'high'
+        self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
+        self._show_progress()
+        # The answer goes out now; the guess is stored a few milliseconds later, with other players' guesses.
+        stored = db.store_guesses(round_id=self._round_id, before=before, after=list(self.round.guesses),
+                                  answered_at=answered_at)
+        stored.add_done_callback(self._check_stored)
 
-    async def _submit_and_refocus(self) -> None:
-        self.guess_box.run_method('focus')  # the click moved the focus to the button: give it back to the box at once
-        await self.submit()
-
-    async def play_again(self) -> None:
-        """Start a new round in the same range, without reloading the page."""
-        self.active = self.next_round or \
-            await db.resume_or_start_round(player_id=self.player_id, max_number=self.round.max_number)
-        self.next_round = None
+    def play_again(self) -> None:
+        """Start the next round in the same range, without reloading the page."""
+        if self.next_round is None:
+            return  # a click before the win was recorded
+        self.active, self.next_round = self.next_round, None
         self.round = self.active.to_game()
         self._start()
-        self.guess_box.run_method('focus')
 
     async def _finish(self) -> None:
         win = await db.record_win(round_id=self._round_id, player_id=self.player_id,
@@ -123,27 +119,33 @@ class GamePanel(ui.card):
         self.clock.classes(remove='hilo-clock')
         verdict = 'on par' if score.guesses == par else \
             f'{abs(score.guesses - par)} {"under" if score.guesses < par else "over"} par'
-        self.result_text.text = f'You got it in {score.guesses} {_plural(score.guesses, "guess")}! ' \
+        self.result_text.text = f'You got it in {score.guesses} {plural(score.guesses, "guess")}! ' \
                                 f'Par is {par}, so that is {verdict}.'
         board = f'the {range_text(score.max_number)} board'
         self.rank_text.text = f'That is #{win.rank:,} on {board}.' if win.personal_best else \
             f'Your best stays #{win.rank:,} on {board}.'
         self.guess_row.visible = False
         self.result.visible = True
-        # Quasar buttons have no focus() method of their own, so this one line asks the browser directly.
-        ui.run_javascript(f'getHtmlElement({self.again_button.id}).focus()')
+        self.again_button.update()  # in the same message: the browser focuses it (see focus_on_update)
 
     def _start(self) -> None:
         """Show the current round from scratch: a new one, or one resumed after a reload or a restart."""
         count = len(self.round.guesses)
-        self.feedback.text = f'Welcome back: {count} {_plural(count, "guess")} so far. Your turn!' if count else \
+        self.feedback.text = f'Welcome back: {count} {plural(count, "guess")} so far. Your turn!' if count else \
             'Type a guess and press Enter.'
+        # A new box for each round: Quasar focuses a box with `autofocus` when it appears, so a keyboard player can
+        # type the next guess right after "Play again".
+        self.guess_row.clear()
+        with self.guess_row:
+            self.guess_box = QuietInput('Your guess', on_submit=self.submit) \
+                .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow').mark('guess-box')
+            ui.button('Guess').classes('h-14').mark('guess-button') \
+                .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
+                    js_handler=self.guess_box.send_text_js)
         self.guess_row.visible = True
         self.result.visible = False
-        self.guess_box.value = ''
-        self.guess_box.error = None
         self._show_progress()
-        self._start_clock()
+        self._show_clock()
 
     def _show_progress(self) -> None:
         self.history.content = ''.join(_history_item(guess, said) for guess, said in self.round.history())
@@ -152,10 +154,7 @@ class GamePanel(ui.card):
         low, high = self.round.possible
         self.possible.text = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
 
-    def _clear_error(self) -> None:
-        self.guess_box.error = None
-
-    def _start_clock(self) -> None:
+    def _show_clock(self) -> None:
         # The browser counts the seconds itself (a CSS animation), so a running clock costs the server nothing.
         # It only needs to know where to start: at the first guess, or further back for a resumed round.
         if self.active.first_guess_at is None:
@@ -166,6 +165,12 @@ class GamePanel(ui.card):
         self.clock.text = 'Time: '
         self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
 
+    def _check_stored(self, stored: asyncio.Future[bool]) -> None:
+        if stored.cancelled() or stored.exception() is not None or stored.result():
+            return  # stored (or the server is stopping)
+        with self:  # this runs outside any page's context: give the notice and the reload this page's
+            self._changed_elsewhere()
+
     def _changed_elsewhere(self) -> None:
         # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead.
         ui.notify('This round was played in another tab, so it is reloaded here.', type='warning')
@@ -175,10 +180,6 @@ class GamePanel(ui.card):
     def _round_id(self) -> int:
         assert self.active.id is not None, 'a round gets its id when it is stored'
         return self.active.id
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f'{word}es' if word.endswith('s') else f'{word}s'
 
 
 def _history_item(guess: int, said: game.Answer) -> str:

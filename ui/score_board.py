@@ -7,6 +7,7 @@ from nicegui import ui
 
 import db
 import events
+from nicegui_tuning import QuietTable
 
 from .text import duration, range_text, when
 
@@ -20,23 +21,26 @@ COLUMNS = [
 ]
 
 
-class ScoreBoard(ui.card):
-    """The top 10 of a range. Call :meth:`show` to pick the range; from then on it follows every new top-10 win."""
+LOADING = 'Loading the scores…'
 
-    def __init__(self, *, player_id: str) -> None:
+
+class ScoreBoard(ui.card):
+    """The top 10 of a range, filled by :meth:`show` (or :meth:`fill`); from then on it follows every new top-10 win."""
+
+    def __init__(self, *, player_id: str, max_number: int) -> None:
         super().__init__()
         self.player_id = player_id
-        self.max_number: int | None = None
+        self.max_number = max_number
         self.top_ten: list[db.Score] = []
         self.best: db.Standing | None = None  # the player's best score in this range, wherever it ranks
         self.classes('w-full')
         with self:
-            self.title = ui.label('High scores').classes('text-lg font-bold')
+            self.title = ui.label(f'High scores · {range_text(max_number)}').classes('text-lg font-bold')
             # The news of another player's win: updated in place, and read out by screen readers.
             self.news = ui.label().classes('hilo-news').props('role=status aria-live=polite').mark('news')
             self.news.visible = False
-            self.table = ui.table(columns=COLUMNS, rows=[], row_key='id') \
-                .props('flat dense no-data-label="No scores yet. Be the first!"').classes('w-full').mark('scores')
+            self.table = QuietTable(columns=COLUMNS, row_key='id') \
+                .props(f'flat dense no-data-label="{LOADING}"').classes('w-full').mark('scores')
             # Quasar asks this function for each row's CSS class: the player's own rows get highlighted.
             self.table.props[':table-row-class-fn'] = "row => row.mine ? 'hilo-mine' : ''"
             self.your_best = ui.label().classes('text-sm').mark('your-best')
@@ -44,13 +48,27 @@ class ScoreBoard(ui.card):
 
     async def show(self, max_number: int) -> None:
         """Show the board of a range, read from the database once; later changes arrive as events."""
-        self.max_number = max_number
-        self.title.text = f'High scores · {range_text(max_number)}'
-        self.news.visible = False
+        if max_number != self.max_number:
+            self.max_number = max_number
+            self.title.text = f'High scores · {range_text(max_number)}'
+            self.news.visible = False
+            self.table.props['no-data-label'] = LOADING
+            self._show([], ())
         board = await db.board(max_number=max_number, player_id=self.player_id)
-        if self.max_number == max_number:  # the player may have picked another range while we were reading
-            self.best = board.best
-            self._show(board.top_ten, _rows(board.top_ten))
+        if self.max_number == max_number and not self.is_deleted:  # the player may have moved on meanwhile
+            self.fill(board)
+
+    def fill(self, board: db.Board) -> None:
+        """Show a board read from the database (see :meth:`show`) for the range shown."""
+        self.best = board.best
+        self.table.props['no-data-label'] = 'No scores yet. Be the first!'
+        self._show(board.top_ten, _rows(board.top_ten))
+
+    def _handle_delete(self) -> None:
+        # The view this board is on was closed while the page stays open (e.g. the welcome form gave way to the
+        # game): stop listening, or the news of every win would keep reaching a board nobody sees.
+        events.top_ten_changed.unsubscribe(self._on_top_ten_changed)
+        super()._handle_delete()
 
     def own_win(self, win: db.Win) -> None:
         """Take note of a win by this player on this page: it may be a new personal best."""

@@ -33,3 +33,8 @@ def when(moment: datetime) -> str:
     if local.year != datetime.now(local.tzinfo).year:
         return f'{local.day} {local:%b %Y}'
     return f'{local.day} {local:%b %H:%M}'
+
+
+def plural(count: int, word: str) -> str:
+    """``plural(2, 'guess')`` -> ``'guesses'``; the word as it is for one."""
+    return word if count == 1 else f'{word}es' if word.endswith('s') else f'{word}s'

@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, BrowserContext, Dialog, Page, StorageSt
 
 from tests.server import Server
 
+from .players import record_frames
+
 CHROMIUM = Path('/usr/bin/chromium')
 # Without the networking flags, Chromium keeps trying to reach Google's servers, which this network refuses.
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -72,6 +74,7 @@ class PageMaker:
         self.contexts.append(context)
         page = context.new_page()
         page.on('dialog', self._record)
+        record_frames(page)
         return page
 
     def close(self) -> None:

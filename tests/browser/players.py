@@ -2,11 +2,41 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocket, expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'  # the README shows these
+
+
+@dataclass
+class Frames:
+    """Every Socket.IO message a page sent and received over its websockets, as text ('42["event",{...}]')."""
+
+    sent: list[str] = field(default_factory=list)
+    received: list[str] = field(default_factory=list)
+
+    def messages(self, frames: list[str]) -> list[str]:
+        """The Socket.IO events among ``frames`` (without Engine.IO's pings and pongs)."""
+        return [frame for frame in frames if frame.startswith('42')]
+
+
+# The message beside a box. While Quasar fades an old message out, the new one comes after it.
+SHOWN_ERROR = '.q-field--error [role=alert]'
+FRAMES: WeakKeyDictionary[Page, Frames] = WeakKeyDictionary()
+
+
+def record_frames(page: Page) -> Frames:
+    """Start recording the page's websocket frames (before it opens its socket); the recording is kept in FRAMES."""
+    frames = FRAMES[page] = Frames()
+
+    def on_socket(socket: WebSocket) -> None:
+        socket.on('framesent', lambda payload: frames.sent.append(str(payload)))
+        socket.on('framereceived', lambda payload: frames.received.append(str(payload)))
+    page.on('websocket', on_socket)
+    return frames
 
 
 def guess_box(page: Page) -> Locator:
@@ -34,14 +64,16 @@ def sign_in(page: Page, *, name: str, max_number: int = 100) -> None:
 def guess(page: Page, text: str) -> str:
     """Type a guess into the focused box, press Enter, and return the answer or the error shown beside the box."""
     before = feedback(page).inner_text()
-    error = page.locator('.q-field--error [role=alert]')
+    received = page.evaluate('window.nextMessageId')  # nicegui.js counts the messages it has received
     page.keyboard.type(text)
-    expect(error).to_have_count(0)  # typing clears the message of an earlier bad guess; wait for that first
     page.keyboard.press('Enter')
+    # The answer is one message: a new answer, or a message beside the box (which may read as the one before).
     page.wait_for_function(
-        """([before]) => document.querySelector('[role=status]').innerText !== before
-                          || document.querySelector('.q-field--error [role=alert]') !== null""", arg=[before])
-    return error.inner_text() if error.count() else feedback(page).inner_text()
+        """([received, before, error]) => window.nextMessageId > received && (
+               document.querySelector('[role=status]').innerText !== before || document.querySelector(error))""",
+        arg=[received, before, SHOWN_ERROR])
+    error = page.locator(SHOWN_ERROR)
+    return error.last.inner_text() if error.count() else feedback(page).inner_text()
 
 
 def play_to_win(page: Page) -> int:

@@ -20,6 +20,8 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
             break
     page.keyboard.press('Control+A')
     page.keyboard.type('1000')
+    page.keyboard.press('Tab')  # on to the Play button; the board below follows the range typed
+    expect(page.get_by_role('button', name='Play')).to_be_focused()
     expect(page.get_by_text('High scores · 1–1,000')).to_be_visible()
     page.screenshot(path=SCREENSHOTS / 'welcome.png', full_page=True)
     page.keyboard.press('Enter')

@@ -9,25 +9,35 @@ from pathlib import Path
 import httpx
 
 from tests.load.browserless import Page
-from tests.load.players import sign_in
+from tests.load.players import feedback_id, sign_in
 
 
-async def signed_in(http: httpx.AsyncClient, *, name: str, max_number: int, record: bool = False) -> Page:
-    """Fill in the welcome form like a player and return the open game page."""
-    page = Page(http, record=record)
+async def signed_in(http: httpx.AsyncClient, *, name: str, max_number: int) -> Page:
+    """Fill in the welcome form like a player and return the open game page, recording every message it gets."""
+    page = Page(http, record=True)  # guess() reads what came back
     await sign_in(page, name=name, max_number=max_number)
     return page
 
 
+async def open_game(page: Page) -> bool:
+    """Open ``/play`` (as a reload or a return does) and wait for the game view; ``False`` if the page sent the
+    player to the welcome view instead (no name remembered)."""
+    await page.open('/play')
+    await page.wait_for(lambda: page.has(label='Your guess') or page.path == '/')
+    return page.path == '/play'
+
+
 async def guess(page: Page, text: str) -> str:
     """Type a guess and press Enter; the answer, or the message shown beside the box."""
-    box, feedback = page.find(label='Your guess'), page.find(role='status')
-    before = page.text(feedback)
-    await page.type_into('Your guess', text)
-    await page.wait_for(lambda: not page.props(box).get('error-message'))  # typing clears an earlier message
-    await page.press_enter('Your guess')
-    await page.wait_for(lambda: page.text(feedback) != before or bool(page.props(box).get('error-message')))
-    return str(page.props(box).get('error-message') or page.text(feedback))
+    feedback = feedback_id(page)
+    before, shown = page.text(feedback), len(page.received)
+    box = page.find(label='Your guess')
+    await page.enter('Your guess', text)
+    # The answer comes in one update: a new answer, or the box with a message beside it (perhaps the same as before).
+    await page.wait_for(lambda: page.text(feedback) != before or box not in page.elements
+                        or any(kind == 'update' and box in data for kind, data in page.received[shown:]))
+    message = page.props(box).get('error-message') if box in page.elements else None
+    return str(message or page.text(feedback))
 
 
 def player_id(http: httpx.AsyncClient) -> str:

@@ -19,9 +19,10 @@ from pathlib import Path
 import httpx
 
 from tests.load.browserless import Page
+from tests.load.players import play_again
 from tests.server import Server, free_port
 
-from .bots import guess, open_round, player_id, signed_in
+from .bots import guess, open_game, open_round, player_id, signed_in
 
 HISTORY_ITEM = re.compile(r'>([\d,]+) (?:↑ (higher)|↓ (lower)|✓ (correct))<')
 KILLS = 20
@@ -57,9 +58,8 @@ class Player:
                 await page.close()
 
     async def _open(self, http: httpx.AsyncClient) -> Page:
-        page = Page(http)
-        await page.open('/play')
-        if page.path != '/play':  # the remembered name was lost with the crash: sign in again
+        page = Page(http, record=True)
+        if not await open_game(page):  # the remembered name was lost with the crash: sign in again
             await page.close()
             page = await signed_in(http, name=self.name, max_number=10)
         shown = shown_history(page)
@@ -91,7 +91,7 @@ class Player:
         if 'correct' in answer:
             self.wins.append(len(self.history) + 1)
             self.history = []
-            await page.click('Play again')
+            await play_again(page)
             await page.wait_for(lambda: page.text(page.find(role='status')).startswith('Type a guess'))
         elif 'too low' in answer or 'too high' in answer:
             self.history.append((number, 'higher' if 'too low' in answer else 'lower'))
@@ -150,7 +150,7 @@ async def test_sigterm_stores_every_answered_guess_before_the_server_exits(tmp_p
     await asyncio.to_thread(server.start)
     async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
         resumed = Page(http)
-        await resumed.open('/play')
+        assert await open_game(resumed)
         shown = [number for number, _ in shown_history(resumed)]
         await resumed.close()
     server.stop()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.load.players import feedback_id
 from tests.server import Server
 
-from .bots import guess, open_round, player_id, signed_in
+from .bots import guess, open_game, open_round, player_id, signed_in
 
 
 def mentions(text: str, number: int) -> bool:
@@ -20,14 +21,14 @@ def mentions(text: str, number: int) -> bool:
 async def test_the_secret_is_in_no_page_and_no_message_before_the_win(tmp_path: Path) -> None:
     with Server(tmp_path / 'data') as server:
         async with httpx.AsyncClient(base_url=server.url) as http:
-            page = await signed_in(http, name='Curious', max_number=1_000_000, record=True)
+            page = await signed_in(http, name='Curious', max_number=1_000_000)
             secret, _ = open_round(server.data_dir / 'hilo.sqlite3', player_id(http))
             # Guesses that are not the secret nor next to it: the page may show them, and the range between them.
             guesses = [number for number in (500_000, 250_000, 750_000, 3, 999_998) if abs(number - secret) > 1]
             for number in guesses[:4]:
                 assert 'correct' not in await guess(page, str(number))
-            await page.open('/play')  # a reload: the page as it is built for a returning player
-            assert 'Welcome back' in page.text(page.find(role='status'))
+            assert await open_game(page)  # a reload: the page as it is built for a returning player
+            assert 'Welcome back' in page.text(feedback_id(page))
             everything_before_the_win = json.dumps(page.received)
 
             assert await guess(page, str(secret)) == f'{secret:,} is correct!'

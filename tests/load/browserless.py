@@ -21,6 +21,8 @@ import socketio
 
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.DOTALL)
 CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
+PUSHED_PATH = re.compile(r'history\.pushState\(\{page: ("(?:[^"\\]|\\.)*")\}')  # a view changed the address
+ACK_INTERVAL = 3.0  # seconds: nicegui.js acknowledges the messages it received this often (setInterval(ack, 3000))
 
 
 class PageClosed(Exception):
@@ -43,6 +45,9 @@ class Page:
         self.navigated_to: str | None = None
         self.changed = asyncio.Event()
         self.sio: socketio.AsyncClient | None = None
+        self.next_message_id = 0  # as nicegui.js counts the messages it received, to acknowledge them
+        self.acked_message_id = 0
+        self._acking: asyncio.Task[None] | None = None
 
     async def open(self, path: str) -> None:
         """Load a page over HTTP (following redirects) and connect its socket."""
@@ -64,9 +69,14 @@ class Page:
         cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
         await self.sio.connect(f'{self.http.base_url}?{query}', socketio_path='/_nicegui_ws/socket.io',
                                transports=['websocket'], headers={'Cookie': cookies}, wait_timeout=10)
+        self.next_message_id = self.acked_message_id = 0
+        self._acking = asyncio.create_task(self._acknowledge())
 
     async def close(self) -> None:
         """Disconnect the socket, as a browser does when it leaves the page."""
+        if self._acking is not None:
+            self._acking.cancel()
+            self._acking = None
         if self.sio is not None:
             sio, self.sio = self.sio, None
             await sio.disconnect()
@@ -86,15 +96,17 @@ class Page:
         await self.sio.emit(message_type, data)
         return sent
 
-    async def type_into(self, label: str, text: str) -> float:
-        """Change an input's value, as typing does (one event with the whole new value)."""
-        return await self.emit(self.find(label=label), 'update:value', text)
+    async def enter(self, label: str, *texts: str) -> float:
+        """Press Enter in the box with this label: the page sends the texts its handler collects (see QuietInput)."""
+        return await self.emit(self.find(label=label), 'keydown', *texts)
 
-    async def press_enter(self, label: str) -> float:
-        return await self.emit(self.find(label=label), 'keydown', {'key': 'Enter'})
-
-    async def click(self, label: str) -> float:
-        return await self.emit(self.find(label=label, tag='q-btn'), 'click')
+    def has(self, **what: str) -> bool:
+        """Whether the page has an element with this label, text, role or tag (see :meth:`find`)."""
+        try:
+            self.find(**what)
+        except LookupError:
+            return False
+        return True
 
     def find(self, *, label: str | None = None, text: str | None = None, role: str | None = None,
              tag: str | None = None) -> str:
@@ -129,9 +141,18 @@ class Page:
             except TimeoutError:
                 continue
 
+    async def _acknowledge(self) -> None:
+        while self.sio is not None and self.sio.connected:
+            await asyncio.sleep(ACK_INTERVAL)
+            if self.next_message_id > self.acked_message_id and self.sio is not None and self.sio.connected:
+                await self.sio.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+                self.acked_message_id = self.next_message_id
+
     async def _on_message(self, message_type: str, data: Any = None) -> None:
         if self.record:
             self.received.append((message_type, data))
+        if isinstance(data, dict) and isinstance(data.get('_id'), int):
+            self.next_message_id = data['_id'] + 1
         if message_type == 'update':
             for element_id, element in data.items():
                 if element_id == '_id':
@@ -146,6 +167,8 @@ class Page:
             self.navigated_to = data['path']
         elif message_type == 'run_javascript' and data.get('code') in {'history.go(0)', 'location.reload()'}:
             self.navigated_to = self.path
+        elif message_type == 'run_javascript' and (pushed := PUSHED_PATH.search(data.get('code', ''))):
+            self.path = json.loads(pushed.group(1))  # a view of the same page: the address changes, the page stays
         self.changed.set()
 
 

@@ -7,7 +7,6 @@ open page of that range shows the new table.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -15,20 +14,27 @@ from typing import Any
 
 import httpx
 
-from .browserless import Page, PageClosed
+from .browserless import Page
 
 RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
 
 
 async def sign_in(page: Page, *, name: str, max_number: int) -> None:
-    """Fill in the welcome form as a player does, and open the game page it leads to."""
+    """Fill in the welcome form as a player does (type both, press Enter) and wait for the game view it leads to."""
     await page.open('/')
-    await page.type_into('Your name', name)
-    await page.type_into(RANGE_LABEL, str(max_number))
-    await page.press_enter('Your name')
-    with contextlib.suppress(PageClosed):  # the page goes away as the browser follows the link
-        await page.wait_for(lambda: page.navigated_to is not None)
-    await page.open('/play')
+    await page.enter('Your name', name, str(max_number))  # Enter sends the text of both boxes, in one message
+    await page.wait_for(lambda: page.path == '/play' and page.has(label='Your guess'))
+
+
+def feedback_id(page: Page) -> str:
+    """The status line that answers each guess (the board's news line is a status region too)."""
+    return next(element_id for element_id, element in page.elements.items()
+                if element.get('props', {}).get('role') == 'status' and 'hilo-news' not in element.get('class', []))
+
+
+async def play_again(page: Page) -> float:
+    """Click "Play again" (the only plain HTML button on the game view); the browser sends no arguments."""
+    return await page.emit(page.find(tag='button'), 'click')
 
 
 @dataclass
@@ -103,7 +109,7 @@ class Player:
     async def _sign_in(self, page: Page) -> None:
         await sign_in(page, name=self.name, max_number=self.max_number)
         self.table_id = page.find(tag='nicegui-table')
-        self.feedback_id = page.find(role='status')
+        self.feedback_id = feedback_id(page)
         self.seen_rows = {row['id'] for row in page.props(self.table_id).get('rows', [])}
 
     async def _play_round(self, page: Page, until: float) -> None:
@@ -112,15 +118,14 @@ class Player:
             await asyncio.sleep(random.expovariate(self.rate))  # people do not guess in lockstep
             middle = (low + high) // 2
             before = page.text(self.feedback_id)
-            await page.type_into('Your guess', str(middle))
-            self.sent_at = await page.press_enter('Your guess')
+            self.sent_at = await page.enter('Your guess', str(middle))
             await page.wait_for(lambda before=before: page.text(self.feedback_id) != before)  # type: ignore[misc]
             answer = page.text(self.feedback_id)
             if 'correct' in answer:
                 self.stats.wins.append(time.monotonic())
                 self.winning_sent_at = self.sent_at
                 await asyncio.sleep(random.uniform(0.5, 1.5) / self.rate)  # a moment to enjoy it
-                await page.click('Play again')
+                await play_again(page)
                 await page.wait_for(lambda: page.text(self.feedback_id).startswith('Type a guess'))
                 return
             if 'too low' in answer:

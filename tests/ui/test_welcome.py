@@ -57,7 +57,7 @@ async def test_presets_and_typed_ranges_switch_the_board(user: User) -> None:
     assert element(user, 'highest', ui.input).value == '1,000'
     await user.should_see('High scores · 1–1,000')
 
-    user.find(marker='highest').clear().type('777')
+    user.find(marker='highest').clear().type('777').trigger('change')  # as the browser does on leaving the box
     assert element(user, 'presets', ui.toggle).value is None
     await user.should_see('High scores · 1–777')
     await user.should_not_see(marker='your-best')
