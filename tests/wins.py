@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import col, update
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Connection
 
 import db
-from db.engine import session
+from db.engine import run
+from db.models import ACTIVE_ROUND_TABLE, SCORE_TABLE
 
 
 async def win_round(*, player_id: str, name: str, max_number: int = 100, misses: int = 0,
@@ -18,9 +20,9 @@ async def win_round(*, player_id: str, name: str, max_number: int = 100, misses:
     if wrong:
         assert await db.save_guesses(round_id=active.id, before=[], after=wrong, answered_at=db.utc_now())
     if seconds:  # move the first guess back in time instead of sleeping: the clock is the server's own
-        async with session() as db_session:
-            await db_session.exec(update(db.ActiveRound).where(col(db.ActiveRound.id) == active.id)
-                                  .values(first_guess_at=db.utc_now() - timedelta(seconds=seconds)))
+        await run(lambda connection: connection.execute(
+            update(ACTIVE_ROUND_TABLE).where(ACTIVE_ROUND_TABLE.c.id == active.id)
+            .values(first_guess_at=db.utc_now() - timedelta(seconds=seconds))))
     win = await db.record_win(round_id=active.id, player_id=player_id, name=name, guesses=[*wrong, active.secret])
     assert win is not None
     return win
@@ -28,8 +30,11 @@ async def win_round(*, player_id: str, name: str, max_number: int = 100, misses:
 
 async def store_score(*, player_id: str, name: str, guesses: int, time_ms: int, max_number: int = 100) -> db.Score:
     """Store a score with exact figures, for tests of ordering that real clocks cannot make equal."""
-    async with session() as db_session:
-        score = db.Score(player_id=player_id, name=name, max_number=max_number, guesses=guesses, time_ms=time_ms,
-                         finished_at=db.utc_now(), is_best=True)
-        db_session.add(score)
+    score = db.Score(player_id=player_id, name=name, max_number=max_number, guesses=guesses, time_ms=time_ms,
+                     finished_at=db.utc_now(), is_best=True)
+
+    def store(connection: Connection) -> None:
+        score.id = connection.execute(insert(SCORE_TABLE).values(score.model_dump(exclude={'id'}))
+                                      .returning(SCORE_TABLE.c.id)).scalar_one()
+    await run(store)
     return score

@@ -7,6 +7,7 @@ import asyncio
 import os
 
 from alembic import context
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
@@ -25,9 +26,8 @@ def run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def run_from_the_command_line() -> None:
-    url = os.environ.get('HILO_DATABASE_URL') or config.get_main_option('sqlalchemy.url')
-    engine = create_async_engine(str(url))
+async def run_on_postgres(url: str) -> None:
+    engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(run)
     await engine.dispose()
@@ -35,5 +35,8 @@ async def run_from_the_command_line() -> None:
 
 if (given := config.attributes.get('connection')) is not None:
     run(given)
+elif (url := str(os.environ.get('HILO_DATABASE_URL') or config.get_main_option('sqlalchemy.url'))).startswith('sqlite'):
+    with create_engine(url).begin() as sqlite_connection:
+        run(sqlite_connection)
 else:
-    asyncio.run(run_from_the_command_line())
+    asyncio.run(run_on_postgres(url))

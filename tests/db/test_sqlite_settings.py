@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 import db
-from db.engine import session
+from db.engine import run
 
 
 async def pragma(name: str) -> object:
-    async with session() as db_session:
-        return (await db_session.exec(text(f'PRAGMA {name}'))).one()[0]  # type: ignore[call-overload]
+    return await run(lambda connection: connection.exec_driver_sql(f'PRAGMA {name}').scalar())
 
 
 async def test_the_connection_uses_wal_normal_sync_and_a_busy_timeout(database: Path) -> None:
@@ -26,13 +26,14 @@ async def test_the_connection_uses_wal_normal_sync_and_a_busy_timeout(database: 
 
 
 async def test_a_transaction_takes_the_write_lock_when_it_begins(database: Path) -> None:
-    async with session() as db_session:
-        await db_session.exec(text('SELECT 1'))  # type: ignore[call-overload]
+    def read_only(connection: Connection) -> None:
+        connection.execute(text('SELECT 1'))
         # BEGIN IMMEDIATE: the transaction has only read so far, and still nobody else may start writing.
         other = sqlite3.connect(database, timeout=0)
         with pytest.raises(sqlite3.OperationalError, match='database is locked'):
             other.execute('BEGIN IMMEDIATE')
         other.close()
+    await run(read_only)
     other = sqlite3.connect(database, timeout=0)
     other.execute('BEGIN IMMEDIATE')  # and once it is over, they may
     other.rollback()
@@ -68,7 +69,7 @@ async def test_a_hundred_simultaneous_winners_while_another_program_writes(datab
 
     assert all(win is not None for win in wins)  # no "database is locked", no lost win
     # Each rank is the rank at the moment of that win (a faster win recorded later may overtake it).
-    assert all(1 <= win.rank <= 100 for win in wins if win is not None)
+    assert all(win.rank is not None and 1 <= win.rank <= 100 for win in wins if win is not None)
     with sqlite3.connect(database) as connection:
         assert connection.execute('SELECT COUNT(*) FROM score').fetchone() == (100,)
     assert len(await db.top_ten(max_number=1_000_000)) == 10
