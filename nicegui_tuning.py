@@ -13,20 +13,33 @@ calls it once, before any page is built.
    a second message that runs ``updateValue()`` in the browser. :class:`QuietInput` sends nothing while the player
    types; its text travels in the one event that submits it, and the server's changes to it ride on the element's
    own update (NiceGUI calls an element's ``update_method`` in the browser after every update of it).
-3. :func:`focus_on_update` moves the keyboard focus to an element with that same mechanism instead of a separate
-   ``run_javascript`` message.
-4. ``ui.table`` listens for selection, pagination and full-screen changes. Quasar reports its pagination as soon as
+3. Idle pages. NiceGUI's outbox of every page wakes once a second to look for work (``asyncio.wait_for`` with a
+   timeout of 1 s), even though anything that gives it work (and ``stop()``) also wakes it: for the outbox the wait
+   has no time limit here. And Engine.IO's heartbeat (a ping every 4 s with NiceGUI's settings; the server also
+   checks every socket once per ping timeout) is slowed to :data:`PING_INTERVAL`: a connection that dies without
+   closing is noticed later, one that closes (a reload, a lost network) at once as before.
+4. python-socketio searches every outgoing message for bytes to send separately; Hi-Lo only sends text, so its
+   packets say so (a sixth of the server's time under load went to that search). And it starts a new asyncio task
+   for every message a browser sends; NiceGUI's handlers are quick, so here they run in the socket's own reader
+   (``async_handlers = False``), which keeps each socket's messages in order as before.
+5. ``ui.table`` listens for selection, pagination and full-screen changes. Quasar reports its pagination as soon as
    a table appears, which is one more message from every page that shows a board, and the three listeners travel
    with every update of the table, to every open page, each time a top 10 changes. :class:`QuietTable` has none.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from types import FunctionType, MethodType
-from typing import Any
+from typing import Any, TypeVar
 
-from nicegui import helpers, ui
+from nicegui import app, core, helpers, outbox, ui
 from nicegui.events import GenericEventArguments
+from socketio.packet import Packet
+
+PING_INTERVAL = 15.0  # seconds between heartbeats of an idle connection (NiceGUI's default here: 4)
+PING_TIMEOUT = 10.0  # seconds a heartbeat may take to be answered
+T = TypeVar('T')
 
 _inspecting_expects_arguments = helpers.expects_arguments
 
@@ -34,6 +47,33 @@ _inspecting_expects_arguments = helpers.expects_arguments
 def install() -> None:
     """Apply every workaround in this module."""
     helpers.expects_arguments = expects_arguments
+    outbox.asyncio = _AsyncioForTheOutbox()  # type: ignore[assignment,attr-defined]
+    app.on_startup(_slow_heartbeat)  # after NiceGUI's own start-up, which sets the heartbeat from reconnect_timeout
+    core.sio.packet_class = _TextPacket
+    core.sio.async_handlers = False
+
+
+class _AsyncioForTheOutbox:
+    """``asyncio`` as NiceGUI's outbox module sees it: the same, except that its loop waits for work without a time
+    limit (see 3. above)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def wait_for(awaitable: Awaitable[T], timeout: float | None = None) -> T:  # noqa: ASYNC109
+        return await awaitable
+
+
+def _slow_heartbeat() -> None:
+    core.sio.eio.ping_interval = PING_INTERVAL
+    core.sio.eio.ping_timeout = PING_TIMEOUT
+
+
+class _TextPacket(Packet):
+    """A Socket.IO packet that is known to hold no bytes, so it is not searched for them (see 4. above)."""
+
+    uses_binary_events = False
 
 
 def expects_arguments(func: Callable[..., Any]) -> bool:
@@ -113,12 +153,3 @@ class QuietTable(ui.table):
         super().__init__(columns=columns, rows=[], row_key=row_key)
         self._event_listeners.clear()  # the three listeners ui.table registered
 
-
-def focus_on_update(element: ui.element) -> ui.element:
-    """Focus ``element`` in the browser each time the server updates it (e.g. when it becomes visible).
-
-    For native HTML elements (``ui.element('button')``), whose browser-side reference is the DOM node itself, so
-    NiceGUI's call of the ``update_method`` after an update is a plain ``focus()``.
-    """
-    element._update_method = 'focus'
-    return element

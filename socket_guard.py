@@ -13,9 +13,6 @@ through only if:
 
 Values inside a well-formed message are still untrusted: the handlers check them again (see ``game.parse_*``).
 The guard also limits which web pages may open a socket at all (CORS): only the game's own origin by default.
-
-One more setting here is about speed: Hi-Lo sends only text over the socket (no file downloads), so Socket.IO need
-not search every outgoing message for bytes, a search that cost a sixth of the server's time under load.
 """
 from __future__ import annotations
 
@@ -31,7 +28,6 @@ from typing import Any
 
 from nicegui import Client, background_tasks, core
 from nicegui import nicegui as nicegui_server
-from socketio.packet import Packet
 
 RATE = 20.0  # messages a second, per socket, sustained
 BURST = 40.0  # messages a socket may send at once
@@ -49,7 +45,6 @@ def install(*, allowed_origins: list[str] | None) -> None:
     """
     sio = core.sio
     sio.eio.cors_allowed_origins = allowed_origins  # engine.io reads None as "same origin only"
-    sio.packet_class = _TextPacket
     guard = _Guard()
     # NiceGUI's own handlers (private names; nicegui is pinned below 4 in pyproject.toml) run after the checks.
     for message_type, handler, check in (
@@ -61,12 +56,6 @@ def install(*, allowed_origins: list[str] | None) -> None:
     ):
         sio.on(message_type, handler=guard.wrap(handler, check))
     sio.on('disconnect', handler=guard.forget_after(nicegui_server._on_disconnect))
-
-
-class _TextPacket(Packet):
-    """A Socket.IO packet that is known to hold no bytes, so it is not searched for them."""
-
-    uses_binary_events = False
 
 
 @dataclass

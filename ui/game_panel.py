@@ -14,10 +14,12 @@ from nicegui import Event, background_tasks, ui
 import db
 import events
 import game
-from nicegui_tuning import QuietInput, focus_on_update
+from nicegui_tuning import QuietInput
 
 from .text import duration, plural, range_text
 
+GUESS_LABEL = 'Your guess'
+AGAIN_LABEL = 'Press Enter to play again'
 # How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
 ANSWER_STYLE = {
     game.Answer.HIGHER: ('↑ higher', 'bg-teal-700 text-white'),
@@ -36,12 +38,20 @@ class GamePanel(ui.card):
         self.won: Event[db.Win] = Event()
         self.active = active
         self.next_round: db.ActiveRound | None = None  # dealt with the win, so "Play again" needs no database trip
+        self.storing: asyncio.Future[bool] | None = None  # the last guess, on its way to the database
         self.round = active.to_game()
         self.classes('w-full gap-3')
         with self:
             ui.label(f"I'm thinking of a number between 1 and {active.max_number:,}.") \
                 .classes('text-xl font-medium').props('role=heading aria-level=1')
-            self.guess_row = ui.row().classes('w-full items-start no-wrap gap-2')
+            with ui.row().classes('w-full items-start no-wrap gap-2'):
+                # The box keeps the keyboard focus for the whole visit: Enter sends a guess, and after a win Enter
+                # starts the next round. Its text goes to the server only then (see QuietInput).
+                self.guess_box = QuietInput(GUESS_LABEL, on_submit=self.submit) \
+                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow').mark('guess-box')
+                self.guess_button = ui.button('Guess').classes('h-14').mark('guess-button play-again') \
+                    .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
+                        js_handler=self.guess_box.send_text_js)
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
             self.feedback = ui.label().classes('text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
@@ -54,22 +64,25 @@ class GamePanel(ui.card):
             with ui.column().classes('w-full gap-2') as self.result:
                 self.result_text = ui.label().classes('text-xl font-bold').mark('result')
                 self.rank_text = ui.label().mark('rank')
-                with ui.row().classes('gap-2'):
-                    # A plain HTML button, so that the browser can focus it as soon as the win shows (a keyboard
-                    # player presses Enter to play again) without a message of its own: see focus_on_update.
-                    self.again_button = focus_on_update(ui.element('button').classes('hilo-button')) \
-                        .on('click', self.play_again).mark('play-again')
-                    with self.again_button:
-                        ui.icon('replay')
-                        ui.label('Play again')
-                    ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
-                        .props('outline').mark('change')
+                ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
+                    .props('outline').classes('self-start').mark('change')
         self._start()
 
     def submit(self, text: str) -> None:
-        """Take a guess as typed: answer it, hand it to the database, and finish the round if it is right."""
+        """Take a guess as typed: answer it, hand it to the database, and finish the round if it is right.
+
+        After a win, the same key (or button) starts the next round.
+        """
+        if self.next_round is not None:
+            self.play_again()
+            return
         if self.round.is_won:
             return  # the winning guess is being recorded; anything sent meanwhile is too late
+        if self.storing is not None and not self.storing.done():
+            # A second guess within milliseconds of the first (no person types that fast; a bot might): answer it
+            # once the first is stored, so that a crash can take back at most one answered guess.
+            background_tasks.create(self._submit_once_stored(self.storing, text), name='guess after a guess')
+            return
         before = list(self.round.guesses)
         try:
             said = self.round.guess(text)
@@ -88,9 +101,14 @@ class GamePanel(ui.card):
         self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
         self._show_progress()
         # The answer goes out now; the guess is stored a few milliseconds later, with other players' guesses.
-        stored = db.store_guesses(round_id=self._round_id, before=before, after=list(self.round.guesses),
-                                  answered_at=answered_at)
-        stored.add_done_callback(self._check_stored)
+        self.storing = db.store_guesses(round_id=self._round_id, before=before, after=list(self.round.guesses),
+                                        answered_at=answered_at)
+        self.storing.add_done_callback(self._check_stored)
+
+    async def _submit_once_stored(self, storing: asyncio.Future[bool], text: str) -> None:
+        await asyncio.wait([storing])  # (without the result: _check_stored deals with that)
+        if not self.is_deleted:
+            self.submit(text)
 
     def play_again(self) -> None:
         """Start the next round in the same range, without reloading the page."""
@@ -122,27 +140,20 @@ class GamePanel(ui.card):
         self.result_text.text = f'You got it in {score.guesses} {plural(score.guesses, "guess")}! ' \
                                 f'Par is {par}, so that is {verdict}.'
         board = f'the {range_text(score.max_number)} board'
-        self.rank_text.text = f'That is #{win.rank:,} on {board}.' if win.personal_best else \
-            f'Your best stays #{win.rank:,} on {board}.'
-        self.guess_row.visible = False
+        self.rank_text.text = f'That is #{win.rank:,} on {board}: a personal best.' if win.rank is not None else \
+            f'Not a personal best: your best on {board} stays as it was.'
+        self.guess_box.props(f'label="{AGAIN_LABEL}" readonly')
+        self.guess_button.props('icon=replay').text = 'Play again'
         self.result.visible = True
-        self.again_button.update()  # in the same message: the browser focuses it (see focus_on_update)
 
     def _start(self) -> None:
         """Show the current round from scratch: a new one, or one resumed after a reload or a restart."""
         count = len(self.round.guesses)
         self.feedback.text = f'Welcome back: {count} {plural(count, "guess")} so far. Your turn!' if count else \
             'Type a guess and press Enter.'
-        # A new box for each round: Quasar focuses a box with `autofocus` when it appears, so a keyboard player can
-        # type the next guess right after "Play again".
-        self.guess_row.clear()
-        with self.guess_row:
-            self.guess_box = QuietInput('Your guess', on_submit=self.submit) \
-                .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow').mark('guess-box')
-            ui.button('Guess').classes('h-14').mark('guess-button') \
-                .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
-                    js_handler=self.guess_box.send_text_js)
-        self.guess_row.visible = True
+        self.guess_box.props(f'label="{GUESS_LABEL}"', remove='readonly')
+        self.guess_box.show('')
+        self.guess_button.props(remove='icon').text = 'Guess'
         self.result.visible = False
         self._show_progress()
         self._show_clock()
@@ -166,8 +177,8 @@ class GamePanel(ui.card):
         self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
 
     def _check_stored(self, stored: asyncio.Future[bool]) -> None:
-        if stored.cancelled() or stored.exception() is not None or stored.result():
-            return  # stored (or the server is stopping)
+        if stored.cancelled() or stored.exception() is not None or stored.result() or self.is_deleted:
+            return  # stored (or the server is stopping, or the page is gone)
         with self:  # this runs outside any page's context: give the notice and the reload this page's
             self._changed_elsewhere()
 

@@ -72,7 +72,7 @@ class ScoreBoard(ui.card):
 
     def own_win(self, win: db.Win) -> None:
         """Take note of a win by this player on this page: it may be a new personal best."""
-        if win.score.max_number == self.max_number and self._beats_best(win.score):
+        if win.score.max_number == self.max_number and win.rank is not None and self._beats_best(win.score):
             self.best = db.Standing(score=win.score, rank=win.rank)
             self._show_best()  # the rows are as they were (a top-10 win reaches them through the event)
 

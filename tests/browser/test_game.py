@@ -40,7 +40,9 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
     expect(board_rows(page).first).to_contain_text(str(count))
     page.screenshot(path=SCREENSHOTS / 'win.png', full_page=True)
 
-    expect(page.get_by_role('button', name='Play again')).to_be_focused()
+    # The box keeps the focus after the win, and now says what Enter does.
+    expect(page.get_by_role('textbox', name='Press Enter to play again')).to_be_focused()
+    expect(page.get_by_role('button', name='Play again')).to_be_visible()  # the same, for the mouse
     page.keyboard.press('Enter')  # a new round, still without the mouse
     expect(feedback(page)).to_have_text('Type a guess and press Enter.')
     expect(guess_box(page)).to_be_focused()

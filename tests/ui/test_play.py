@@ -32,8 +32,9 @@ async def test_a_whole_game_from_the_welcome_page_to_the_win(user: User) -> None
     assert count <= game.par(100)
     await user.should_see(f'You got it in {count} guess')
     await user.should_see('Par is 7')
-    await user.should_see('That is #1 on the 1–100 board.')
-    await user.should_not_see(marker='guess-box')
+    await user.should_see('That is #1 on the 1–100 board: a personal best.')
+    box = element(user, 'guess-box', ui.input)  # it stays, for the next round: Enter starts it
+    assert (box.props['label'], box.props['readonly']) == ('Press Enter to play again', True)
     rows = element(user, 'scores', ui.table).rows
     assert [(row['rank'], row['name'], row['guesses'], row['mine']) for row in rows] == [(1, 'Ann (you)', count, True)]
 
