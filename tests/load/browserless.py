@@ -63,7 +63,7 @@ class Page:
             raise ValueError(f'{path} is not a NiceGUI page')
         self.elements, self.client_id, self.navigated_to = _parse_elements(match.group(1)), client.group(1), None
         self.next_message_id = self.acked_message_id = 0
-        self.socket = Socket(self._on_message)
+        self.socket = Socket(self._on_message, record=self.record)
         # The query nicegui.js sends, in its order.
         query = {'client_id': self.client_id, 'next_message_id': '0', 'implicit_handshake': 'true',
                  'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4()), 'old_tab_id': 'null'}

@@ -27,8 +27,10 @@ Handler = Callable[[str, Any], None]
 class Socket:
     """One page's Socket.IO connection; ``handler(name, data)`` gets every event the server sends."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, *, record: bool = False) -> None:
         self.handler = handler
+        self.sent: list[str] | None = [] if record else None  # every frame sent, when recording
+        self.address = ''
         self.websocket: ClientConnection | None = None
         self.reading: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
@@ -41,7 +43,7 @@ class Socket:
     async def connect(self, url: str, *, query: dict[str, str], cookie: str, origin: str) -> None:
         """Open the websocket and join the default namespace, as socket.io-client does."""
         timeout = 10
-        address = url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + \
+        self.address = address = url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + \
             '&'.join(f'{name}={value}' for name, value in {**query, 'EIO': '4', 'transport': 'websocket'}.items())
         # Like a browser: no compression, no pings of the websocket's own (Engine.IO has its heartbeat).
         self.websocket = await websockets.connect(address, additional_headers={'Cookie': cookie}, origin=Origin(origin),
@@ -50,7 +52,7 @@ class Socket:
         opening = await asyncio.wait_for(self.websocket.recv(), timeout)
         if not str(opening).startswith('0'):
             raise ConnectionError(f'expected an Engine.IO open packet, got {opening!r}')
-        await self.websocket.send('40')
+        await self._send('40')
         joined = await asyncio.wait_for(self.websocket.recv(), timeout)
         if not str(joined).startswith('40'):  # '44{"message": ...}' is a refusal (e.g. the handshake failed)
             await self.websocket.close()
@@ -59,8 +61,13 @@ class Socket:
 
     async def emit(self, name: str, *args: Any) -> None:
         """Send a Socket.IO event: ``42["name", arg, ...]``."""
+        await self._send('42' + orjson.dumps([name, *args]).decode())
+
+    async def _send(self, frame: str) -> None:
         assert self.websocket is not None, 'the socket is not open'
-        await self.websocket.send('42' + orjson.dumps([name, *args]).decode())
+        if self.sent is not None:
+            self.sent.append(frame)
+        await self.websocket.send(frame)
 
     async def close(self) -> None:
         """Close the websocket, as a browser does when it leaves the page."""
@@ -78,7 +85,7 @@ class Socket:
             async for frame in self.websocket:
                 text = str(frame)
                 if text == '2':  # the server's heartbeat
-                    await self.websocket.send('3')
+                    await self._send('3')
                 elif text.startswith('42'):
                     name, *data = orjson.loads(text[2:])
                     self.handler(name, data[0] if data else None)
