@@ -3,14 +3,16 @@
 
 This file only wires the parts together; each part lives in its own place:
 ``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages),
-``socket_guard.py`` (checks on every message from a browser) and ``ui/`` (the pages players see).
+``socket_guard.py`` (checks on every message from a browser), ``admission.py`` (a waiting room for busy moments),
+``nicegui_tuning.py`` (workarounds for costs inside NiceGUI) and ``ui/`` (the pages players see).
 """
 import sys
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 
+import admission
 import db
 import nicegui_tuning
 import settings
@@ -29,6 +31,11 @@ Storage.path = config.sessions_dir
 nicegui_tuning.install()
 app.on_shutdown(db.stop)
 socket_guard.install(allowed_origins=config.allowed_origins)
+# When a whole school arrives at once, newcomers wait in line on a small page instead of slowing everyone down.
+waiting_room = admission.WaitingRoom(joins_per_second=config.joins_per_second)
+app.add_middleware(admission.WaitingRoomMiddleware, room=waiting_room,
+                   other=('/_nicegui', '/assets', '/api', '/docs', '/redoc', '/openapi.json', '/favicon.ico'))
+app.on_startup(lambda: background_tasks.create(waiting_room.watch(), name='waiting room'))
 app.add_static_files('/assets', ASSETS)
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')

@@ -13,9 +13,11 @@ import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 APP_DIR = Path(__file__).resolve().parent
 SECRET_FILE = 'storage-secret'
+T = TypeVar('T')
 
 
 class SettingsError(Exception):
@@ -34,6 +36,7 @@ class Settings:
     echo_sql: bool
     open_browser: bool
     allowed_origins: list[str] | None  # None: only the origin the game is served from
+    joins_per_second: float  # the most page loads admitted per second (see admission.py)
     storage_secret: str
 
     @property
@@ -50,6 +53,8 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
     options = _parser(environ).parse_args(argv)
     if not 1 <= options.port <= 65535:
         raise SettingsError(f'--port must be from 1 to 65535, not {options.port}')
+    if options.joins_per_second <= 0:
+        raise SettingsError(f'--joins-per-second must be more than 0, not {options.joins_per_second:g}')
     data_dir = Path(options.data_dir).expanduser().resolve()
     _check_port_is_free(options.host, options.port)
     return Settings(
@@ -63,6 +68,7 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
         allowed_origins=[origin.strip().rstrip('/') for origin in options.allowed_origins.split(',') if origin.strip()]
         or None,
         storage_secret=environ.get('HILO_STORAGE_SECRET') or _stored_secret(data_dir),
+        joins_per_second=options.joins_per_second,
     )
 
 
@@ -72,7 +78,8 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
                                  epilog='Every option can also be set by the environment variable in brackets.')
     parser.add_argument('--host', default=environ.get('HILO_HOST', '127.0.0.1'),
                         help='address to listen on; 0.0.0.0 lets other machines join (HILO_HOST, default: %(default)s)')
-    parser.add_argument('--port', type=_whole_number('--port'), default=environ.get('HILO_PORT', '8080'),
+    parser.add_argument('--port', type=_parsed('--port', int, 'a whole number'),
+                        default=environ.get('HILO_PORT', '8080'),
                         help='port to listen on (HILO_PORT, default: %(default)s)')
     parser.add_argument('--data-dir', default=environ.get('HILO_DATA_DIR', str(APP_DIR / 'data')),
                         help='folder for the database, the session secret and player sessions '
@@ -92,6 +99,10 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument('--allowed-origins', default=environ.get('HILO_ALLOWED_ORIGINS', ''),
                         help='comma-separated web origins whose pages may connect, e.g. https://hilo.example.org, '
                              'when a proxy changes the address (HILO_ALLOWED_ORIGINS, default: the game\'s own origin)')
+    parser.add_argument('--joins-per-second', type=_parsed('--joins-per-second', float, 'a number'),
+                        default=environ.get('HILO_JOINS_PER_SECOND', '60'),
+                        help='the most players let in per second while the server keeps pace; more wait in line '
+                             '(HILO_JOINS_PER_SECOND, default: %(default)s)')
     return parser
 
 
@@ -100,13 +111,13 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         raise SettingsError(message)
 
 
-def _whole_number(option: str) -> Callable[[str], int]:
-    def convert(text: str) -> int:
+def _parsed(option: str, convert: Callable[[str], T], what: str) -> Callable[[str], T]:
+    def parse(text: str) -> T:
         try:
-            return int(text)
+            return convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f'{option} must be a whole number, not {text!r}') from None
-    return convert
+            raise argparse.ArgumentTypeError(f'{option} must be {what}, not {text!r}') from None
+    return parse
 
 
 def _yes_or_no(variable: str, text: str) -> bool:

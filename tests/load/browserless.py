@@ -46,15 +46,25 @@ class Page:
         self.navigated_to: str | None = None
         self.changed = asyncio.Event()
         self.socket: Socket | None = None
+        self.waited = 0.0  # seconds the last open() spent in the server's waiting room
         self.next_message_id = 0  # as nicegui.js counts the messages it received, to acknowledge them
         self.acked_message_id = 0
         self._acking: asyncio.Task[None] | None = None
 
     async def open(self, path: str) -> None:
-        """Load a page over HTTP (following redirects) and connect its socket."""
+        """Load a page over HTTP (following redirects) and connect its socket.
+
+        A busy server may answer with its waiting room (503, see admission.py): like the browser, the page waits
+        as long as Retry-After says and asks again, as often as it takes. ``waited`` says how long that took.
+        """
         await self.close()
-        response = await self.http.get(path, follow_redirects=True)
+        started, in_line = time.monotonic(), False
+        while (response := await self.http.get(path, follow_redirects=True)).status_code == 503 \
+                and 'retry-after' in response.headers:
+            in_line = True
+            await asyncio.sleep(float(response.headers['retry-after']))
         response.raise_for_status()
+        self.waited = time.monotonic() - started if in_line else 0.0
         self.html, self.path = response.text, response.url.path
         if self.record:
             self.received.append(('html', self.html))
