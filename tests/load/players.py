@@ -49,18 +49,20 @@ class Stats:
     wins: list[float] = field(default_factory=list)  # when each win was answered
     win_sent_at: dict[int, float] = field(default_factory=dict)  # score id -> when its winning guess was sent
     shown_at: dict[int, list[float]] = field(default_factory=dict)  # score id -> when other pages showed it
+    # (when the player arrived, seconds until the game was on their screen, seconds of that spent in line)
+    joins: list[tuple[float, float, float]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {'connected': self.connected, 'round_trips': self.round_trips, 'wins': self.wins,
                 'win_sent_at': list(self.win_sent_at.items()), 'shown_at': list(self.shown_at.items()),
-                'errors': self.errors}
+                'joins': self.joins, 'errors': self.errors}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Stats:
         return Stats(connected=data['connected'], round_trips=[tuple(pair) for pair in data['round_trips']],
                      wins=data['wins'], win_sent_at=dict(data['win_sent_at']), shown_at=dict(data['shown_at']),
-                     errors=data['errors'])
+                     joins=[tuple(join) for join in data['joins']], errors=data['errors'])
 
     @staticmethod
     def merge(parts: list[Stats]) -> Stats:
@@ -69,6 +71,7 @@ class Stats:
             merged.connected += part.connected
             merged.round_trips += part.round_trips
             merged.wins += part.wins
+            merged.joins += part.joins
             merged.win_sent_at.update(part.win_sent_at)
             for score_id, moments in part.shown_at.items():
                 merged.shown_at.setdefault(score_id, []).extend(moments)
@@ -110,7 +113,9 @@ class Player:
             self.stats.errors.append(f'{self.name}: {type(error).__name__}: {error}')
 
     async def _sign_in(self, page: Page) -> None:
+        arrived = time.monotonic()
         await sign_in(page, name=self.name, max_number=self.max_number)
+        self.stats.joins.append((arrived, time.monotonic() - arrived, page.waited))
         self.table_id = page.find(tag='nicegui-table')
         self.feedback_id = feedback_id(page)
         self.seen_rows = {row['id'] for row in page.props(self.table_id).get('rows', [])}

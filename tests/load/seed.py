@@ -3,7 +3,7 @@
     python -m tests.load.seed --database /tmp/hilo-seed.sqlite3 --scores 1000000
 
 The scores go in through SQLite directly, in one transaction (a million in a few seconds); the timing goes through
-the game's own code (``db.top_ten``: SQLModel's async session on aiosqlite), as a page would read it.
+the game's own code (``db.top_ten``), as a page would read it.
 """
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ import db
 
 def seed(path: Path, *, scores: int, ranges: list[int]) -> float:
     """Store ``scores`` random scores spread over ``ranges``; returns the seconds it took."""
-    db.engine.start(path)  # creates the file and its tables, as the game does
+    db.start(path)  # creates the file and its tables, as the game does
+    asyncio.run(db.stop())
     started = time.perf_counter()
     now = datetime.now(UTC)
     with sqlite3.connect(path) as connection:
         for first in range(0, scores, 100_000):
             connection.executemany(
-                'INSERT INTO score (player_id, name, max_number, guesses, time_ms, finished_at) '
-                'VALUES (?, ?, ?, ?, ?, ?)',
+                'INSERT INTO score (player_id, name, max_number, guesses, time_ms, finished_at, is_best) '
+                'VALUES (?, ?, ?, ?, ?, ?, 1)',  # each score is its own player's, so each is that player's best
                 [(f'seed-{number}', f'Player {number}', max_number, random.randint(1, max_number.bit_length() + 5),
                   random.randint(1_000, 600_000), (now - timedelta(seconds=number)).isoformat(' '))
                  for number in range(first, min(scores, first + 100_000))

@@ -15,11 +15,14 @@ from . import loadgen
 async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path: Path) -> None:
     with Server(tmp_path / 'data') as server:
         assert server.process is not None
-        figures = await loadgen.run(url=server.url, players=4, rate=4, duration=4, ranges=[10], ramp=1, settle=1,
-                                    server_pid=server.process.pid, progress=False)
+        measured = await loadgen.run(url=server.url, cohorts=[loadgen.Cohort(4, rate=4, ramp=1, max_number=10)],
+                                     window=(2, 6), server_pid=server.process.pid, progress=False)
+        figures = measured.figures()
     assert figures.errors == 0, figures.first_errors
     assert figures.connected == 4
     assert figures.guesses_per_second > 0
     assert figures.wins > 0
     assert figures.broadcasts > 0  # other players' pages showed the new rows of top-10 wins
     assert figures.server_rss_mb > 0
+    assert len(measured.merged().joins) == 4  # each player's arrival was timed
+    assert figures.join_ms['p50'] > 0

@@ -53,10 +53,14 @@ class Socket:
         if not str(opening).startswith('0'):
             raise ConnectionError(f'expected an Engine.IO open packet, got {opening!r}')
         await self._send('40')
-        joined = await asyncio.wait_for(self.websocket.recv(), timeout)
-        if not str(joined).startswith('40'):  # '44{"message": ...}' is a refusal (e.g. the handshake failed)
-            await self.websocket.close()
-            raise ConnectionError(f'the server refused the connection: {joined!r}')
+        early: list[str] = []  # events the server sends while it finishes the connection (before its '40')
+        while not (joined := str(await asyncio.wait_for(self.websocket.recv(), timeout))).startswith('40'):
+            if not joined.startswith('42'):  # '44{"message": ...}' is a refusal (e.g. the handshake failed)
+                await self.websocket.close()
+                raise ConnectionError(f'the server refused the connection: {joined!r}')
+            early.append(joined)
+        for frame in early:
+            self._deliver(frame)
         self.reading = asyncio.create_task(self._read())
 
     async def emit(self, name: str, *args: Any) -> None:
@@ -79,6 +83,10 @@ class Socket:
                 await self.reading
         self.closed.set()
 
+    def _deliver(self, frame: str) -> None:
+        name, *data = orjson.loads(frame[2:])
+        self.handler(name, data[0] if data else None)
+
     async def _read(self) -> None:
         assert self.websocket is not None
         try:
@@ -87,8 +95,7 @@ class Socket:
                 if text == '2':  # the server's heartbeat
                     await self._send('3')
                 elif text.startswith('42'):
-                    name, *data = orjson.loads(text[2:])
-                    self.handler(name, data[0] if data else None)
+                    self._deliver(text)
                 elif text.startswith('41') or text.startswith('1'):  # the server left the namespace, or closed
                     break
         except websockets.ConnectionClosed:

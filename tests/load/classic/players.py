@@ -60,9 +60,11 @@ class ClassicPlayer:
         """Play until the ``time.monotonic()`` value ``until``, recording errors instead of raising them."""
         try:
             async with httpx.AsyncClient(base_url=self.url, timeout=30, transport=self.transport) as http:
+                arrived = time.monotonic()
                 (await http.get('/')).raise_for_status()  # the page load
                 await self._post(http, '/api/join', {'name': self.name, 'max_number': str(self.max_number)})
                 self.seen = {row['id'] for row in await self._scores(http)}  # the table as the page first shows it
+                self.stats.joins.append((arrived, time.monotonic() - arrived, 0.0))
                 self.stats.connected += 1
                 ticker = asyncio.create_task(self._tick(http, until))
                 try:

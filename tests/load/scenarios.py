@@ -1,0 +1,132 @@
+"""The benchmark's scenarios (see tests/load/benchmark.py): each starts fresh servers, runs players and measures.
+
+Every function returns plain dicts (figures as tests/load/loadgen.py computes them), ready for JSON.
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tests.server import Server
+
+from . import seed
+from .classic.server import ClassicServer
+from .loadgen import Cohort, run
+
+SETTLE = 5.0  # seconds between the last arrival and the start of a measurement
+
+
+@contextmanager
+def serving(design: str, data_dir: Path, *options: str) -> Iterator[tuple[str, int]]:
+    """A fresh server of one design: its address and the process id to measure (the classic design's worker)."""
+    if design == 'classic':
+        with ClassicServer(data_dir) as classic:
+            assert classic.worker_pid is not None
+            yield classic.url, classic.worker_pid
+    else:
+        with Server(data_dir, *options) as hilo:
+            assert hilo.process is not None
+            yield hilo.url, hilo.process.pid
+
+
+def measure(design: str, data_dir: Path, cohorts: list[Cohort], window: tuple[float, float],
+            *options: str) -> dict[str, Any]:
+    """One run: the server, the cohorts, the figures over the window (all cohorts, then each one)."""
+    players = sum(cohort.players for cohort in cohorts)
+    with serving(design, data_dir, *options) as (url, pid):
+        measured = asyncio.run(run(url=url, cohorts=cohorts, window=window, server_pid=pid,
+                                   processes=2 if players >= 200 else 1, progress=False))
+    return {'all': asdict(measured.figures()),
+            'cohorts': [asdict(measured.figures([index])) for index in range(len(cohorts))],
+            'window': [measured.window[0], measured.window[1]], 'run': measured}
+
+
+def sweep(folder: Path, *, sizes: list[int], duration: float) -> list[dict[str, Any]]:
+    """Players at one guess a second on 1–100, arriving at ten a second; Hi-Lo and the classic design."""
+    results = []
+    for size in sizes:
+        for design in ('hilo', 'classic'):
+            ramp = size / 10
+            outcome = measure(design, folder / f'{design}-{size}', [Cohort(size, rate=1.0, ramp=ramp, design=design)],
+                              (ramp + SETTLE, ramp + SETTLE + duration))
+            results.append({'design': design, 'players': size, **outcome['all']})
+    return results
+
+
+def joins(folder: Path, *, duration: float) -> dict[str, Any]:
+    """1,000 players arriving within 60 s, each playing (a guess every 3 s) once in."""
+    outcome = measure('hilo', folder / 'joins', [Cohort(1000, rate=1 / 3, ramp=60, max_number=1000)],
+                      (0, 60 + SETTLE))
+    return outcome['all']
+
+
+def join_cost(folder: Path, *, duration: float) -> dict[str, Any]:
+    """Server CPU per player joining (welcome page, sign-in, game page, socket): 300 arrive in 30 s and watch.
+
+    All the server's CPU while they arrive counts, so the figure includes what the pages already open cost
+    meanwhile (see ``idle``: a few percent of a core for a thousand of them).
+    """
+    players, ramp = 300, 30.0
+    outcome = measure('hilo', folder / 'join-cost', [Cohort(players, rate=0, ramp=ramp)], (0, ramp + 2))
+    figures = outcome['all']
+    figures['server_cpu_ms_per_join'] = 1000 * outcome['run'].server_cpu_seconds / max(1, figures['connected'])
+    return figures
+
+
+def overload(folder: Path, *, duration: float) -> dict[str, Any]:
+    """While 200 players play, newcomers arrive at twice the rate the server lets them in (40 a second)."""
+    admitted, arriving_for = 40, 12.0
+    settled = 20 + SETTLE
+    playing = Cohort(200, rate=1.0, ramp=20)
+    newcomers = Cohort(int(2 * admitted * arriving_for), rate=0, start=settled, ramp=arriving_for)
+    outcome = measure('hilo', folder / 'overload', [playing, newcomers], (settled, settled + arriving_for + 30),
+                      '--joins-per-second', str(admitted))
+    run_ = outcome['run']
+    during = (run_.window[0], run_.window[0] + arriving_for)
+    last_in = max((arrived + took for arrived, took, _ in run_.stats[1].joins), default=run_.window[0])
+    return {'admitted_per_second': admitted, 'arriving_per_second': 2 * admitted, 'arriving_for': arriving_for,
+            'players_already_in': asdict(run_.figures([0], during)),
+            'newcomers': outcome['cohorts'][1],
+            'all_in_after_arrivals_ended_s': max(0.0, last_in - during[1])}
+
+
+def broadcast(folder: Path, *, duration: float) -> dict[str, Any]:
+    """1,000 open game pages of 1–1,000, 20 of them guessing: how long until a new top 10 is on every page."""
+    ramp = 100.0
+    outcome = measure('hilo', folder / 'broadcast', [Cohort(980, rate=0, ramp=ramp, max_number=1000),
+                                                      Cohort(20, rate=1.0, start=ramp, ramp=2, max_number=1000)],
+                      (ramp + SETTLE, ramp + SETTLE + duration))
+    return outcome['all']
+
+
+def idle(folder: Path, *, duration: float) -> dict[str, Any]:
+    """1,000 open game pages, nobody guessing: what they cost the server in CPU and memory."""
+    ramp = 100.0
+    outcome = measure('hilo', folder / 'idle', [Cohort(1000, rate=0, ramp=ramp)],
+                      (ramp + SETTLE, ramp + SETTLE + duration))
+    return outcome['all']
+
+
+def startup(folder: Path, *, duration: float) -> dict[str, float]:
+    """Seconds from ``python main.py`` to its first page served, five times."""
+    times = []
+    for attempt in range(5):
+        server = Server(folder / f'startup-{attempt}')
+        try:
+            times.append(server.start())
+        finally:
+            server.stop()
+    return {'median_s': statistics.median(times), 'slowest_s': max(times)}
+
+
+def top_ten(folder: Path, *, scores: int) -> dict[str, float]:
+    """Reading a top 10 through the game's own code with ``scores`` scores stored."""
+    database = folder / 'seeded.sqlite3'
+    seed.seed(database, scores=scores, ranges=[100, 1000, 1_000_000])
+    reads = asyncio.run(seed.time_top_ten(database, max_number=100))
+    return {'scores': scores, 'median_ms': statistics.median(reads) * 1000, 'slowest_ms': max(reads) * 1000}
