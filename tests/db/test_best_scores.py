@@ -12,7 +12,7 @@ from db.models import ACTIVE_ROUND_TABLE
 from tests.wins import win_round
 
 
-async def test_a_player_has_one_row_on_the_board_their_best(database: Path) -> None:
+async def test_a_player_has_one_row_on_the_board_their_best(database: Path | str) -> None:
     first = await win_round(player_id='ada', name='Ada', misses=4)
     better = await win_round(player_id='ada', name='Ada', misses=1)
     worse = await win_round(player_id='ada', name='Ada', misses=6)
@@ -25,7 +25,7 @@ async def test_a_player_has_one_row_on_the_board_their_best(database: Path) -> N
     assert board[0].id == better.score.id
 
 
-async def test_a_win_that_is_not_a_personal_best_changes_no_board(database: Path) -> None:
+async def test_a_win_that_is_not_a_personal_best_changes_no_board(database: Path | str) -> None:
     await win_round(player_id='ada', name='Ada', misses=1)
     worse = await win_round(player_id='ada', name='Ada', misses=5)
     assert worse.top_ten is None
@@ -35,7 +35,7 @@ async def test_a_win_that_is_not_a_personal_best_changes_no_board(database: Path
     assert standing.score.guesses == 2
 
 
-async def test_with_equal_guesses_the_faster_time_is_the_best(database: Path) -> None:
+async def test_with_equal_guesses_the_faster_time_is_the_best(database: Path | str) -> None:
     earlier = await win_round(player_id='ada', name='Ada', misses=2, seconds=20)
     slower = await win_round(player_id='ada', name='Ada', misses=2, seconds=30)
     faster = await win_round(player_id='ada', name='Ada', misses=2, seconds=10)
@@ -43,7 +43,7 @@ async def test_with_equal_guesses_the_faster_time_is_the_best(database: Path) ->
     assert [score.id for score in await db.top_ten(max_number=100)] == [faster.score.id]
 
 
-async def test_ranks_count_players_not_scores(database: Path) -> None:
+async def test_ranks_count_players_not_scores(database: Path | str) -> None:
     for _ in range(3):
         await win_round(player_id='ada', name='Ada', misses=0)  # three 1-guess wins by one player
     bob = await win_round(player_id='bob', name='Bob', misses=1)
@@ -52,7 +52,7 @@ async def test_ranks_count_players_not_scores(database: Path) -> None:
     assert [score.name for score in bob.top_ten] == ['Ada', 'Bob']
 
 
-async def test_a_win_keeps_its_guesses_in_order(database: Path) -> None:
+async def test_a_win_keeps_its_guesses_in_order(database: Path | str) -> None:
     win = await win_round(player_id='ada', name='Ada', misses=3)
     assert win.score.moves_list is not None
     assert len(win.score.moves_list) == 4
@@ -61,7 +61,7 @@ async def test_a_win_keeps_its_guesses_in_order(database: Path) -> None:
     assert stored.moves_list == win.score.moves_list
 
 
-async def test_the_time_runs_from_the_first_guess_not_from_the_deal(database: Path) -> None:
+async def test_the_time_runs_from_the_first_guess_not_from_the_deal(database: Path | str) -> None:
     active = await db.resume_or_start_round(player_id='ada', max_number=100)
     assert active.id is not None
     # The round was dealt an hour ago, and the player read the page meanwhile.
@@ -76,7 +76,7 @@ async def test_the_time_runs_from_the_first_guess_not_from_the_deal(database: Pa
     assert 3_000 <= win.score.time_ms < 4_000
 
 
-async def test_a_first_guess_win_takes_no_time(database: Path) -> None:
+async def test_a_first_guess_win_takes_no_time(database: Path | str) -> None:
     active = await db.resume_or_start_round(player_id='ada', max_number=10)
     assert active.id is not None
     win = await db.record_win(round_id=active.id, player_id='ada', name='Ada', guesses=[active.secret])
@@ -84,7 +84,7 @@ async def test_a_first_guess_win_takes_no_time(database: Path) -> None:
     assert win.score.time_ms == 0
 
 
-async def test_the_next_round_is_dealt_with_the_win(database: Path) -> None:
+async def test_the_next_round_is_dealt_with_the_win(database: Path | str) -> None:
     win = await win_round(player_id='ada', name='Ada', max_number=1000, misses=2)
     resumed = await db.resume_or_start_round(player_id='ada', max_number=1000)
     assert resumed.id == win.next_round.id
