@@ -14,6 +14,7 @@ from nicegui.storage import Storage
 
 import admission
 import db
+import news
 import nicegui_tuning
 import settings
 import socket_guard
@@ -30,6 +31,8 @@ except (settings.SettingsError, db.DatabaseUnusable) as error:
 Storage.path = config.sessions_dir
 nicegui_tuning.install()
 app.on_shutdown(db.stop)
+if Storage.redis_url:  # several instances share the players: news shown live travels between them (news.py)
+    news.install(Storage.redis_url)
 socket_guard.install(allowed_origins=config.allowed_origins)
 # When a whole school arrives at once, newcomers wait in line on a small page instead of slowing everyone down.
 waiting_room = admission.WaitingRoom(joins_per_second=config.joins_per_second)
