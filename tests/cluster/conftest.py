@@ -1,4 +1,4 @@
-"""Fixtures for the cluster tests: real PostgreSQL and Redis, and stand-in backends for the proxy."""
+"""Fixtures for the cluster tests: real PostgreSQL and Redis, stand-in backends for the proxy, and a real cluster."""
 from __future__ import annotations
 
 import json
@@ -6,12 +6,17 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.services import Postgres, Redis, need
+from deploy.cluster import Instance
+from tests.browser.conftest import browser  # noqa: F401  (the fixture: one Chromium per test module)
+from tests.services import HAProxy, Postgres, Redis, need
 
 
 @pytest.fixture
@@ -90,3 +95,47 @@ def backends() -> Iterator[dict[str, NamedBackend]]:
     yield running
     for backend in running.values():
         backend.stop()
+
+
+class ClusterInstance(Instance):
+    """``python main.py`` as the cluster command runs it, without the variable that tells NiceGUI it runs in pytest."""
+
+    def process_options(self) -> dict[str, Any]:
+        """The cluster's environment, minus PYTEST_CURRENT_TEST."""
+        options = super().process_options()
+        options['env'].pop('PYTEST_CURRENT_TEST', None)
+        return options
+
+
+@dataclass
+class Cluster:
+    """PostgreSQL, Redis, Hi-Lo instances and HAProxy in front of them, all running."""
+
+    postgres: Postgres
+    redis: Redis
+    instances: list[ClusterInstance]
+    proxy: HAProxy
+
+    def instance(self, cookie: str) -> ClusterInstance:
+        """The instance a HILO_SERVER cookie names (hilo1 is the first)."""
+        return self.instances[int(cookie.removeprefix('hilo')) - 1]
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """Two Hi-Lo instances on a throwaway PostgreSQL and a Redis, behind HAProxy, as ``python -m deploy.cluster``
+    starts them; stopped in reverse order after the test."""
+    need(Postgres, Redis, HAProxy)
+    with ExitStack() as stack:
+        postgres = stack.enter_context(Postgres(tmp_path / 'postgres', throwaway=True))
+        redis = stack.enter_context(Redis(tmp_path / 'redis'))
+        instances = [ClusterInstance(tmp_path / f'instance-{number}', database_url=postgres.url, redis_url=redis.url,
+                                  secret='the same secret for every instance', label=f'Hi-Lo {number}')
+                     for number in (1, 2)]
+        for instance in instances:
+            stack.callback(instance.stop)
+            instance.launch()  # both at once, as the cluster command does
+        for instance in instances:
+            instance.wait_ready(timeout=60)
+        proxy = stack.enter_context(HAProxy(tmp_path / 'haproxy', [instance.port for instance in instances]))
+        yield Cluster(postgres, redis, instances, proxy)
