@@ -81,12 +81,14 @@ class Bridge:
         self.kinds = {kind.name: kind for kind in carried}
         self.channel = channel
         self.sender = uuid.uuid4().hex  # this instance, to recognise its own messages
-        # No retries inside redis-py: a failure reaches this class at once, which logs it once and retries with waits.
-        self.redis = redis.asyncio.Redis.from_url(url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2,
+        # One retry inside redis-py, at once, on a new connection: after Redis restarts, the connection kept in the pool
+        # is broken, and only the next command finds out. Any other failure reaches this class, which logs it once and
+        # tries again with waits in between.
+        self.redis = redis.asyncio.Redis.from_url(url, retry=Retry(NoBackoff(), 1), socket_connect_timeout=2,
                                                   socket_timeout=5, socket_keepalive=True)
         address = self.redis.connection_pool.connection_kwargs
         self.where = f'{address.get("host")}:{address.get("port")}'  # for messages: the URL may hold a password
-        self.connected = False  # subscribed, so that news published now reaches the others
+        self.connected = False  # subscribed, so that news published now reaches the others (the listener knows)
         self.warned = False  # the warning about this outage was logged
         self.dropped = 0  # pieces of news not published during this outage
         self.outbox: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
@@ -133,7 +135,7 @@ class Bridge:
                 await self.redis.publish(self.channel, message)
             except (RedisError, OSError) as error:
                 self.dropped += 1
-                self._lost(error)
+                self._warn(error)  # if Redis is away, the listener finds out too, and says when it is back
 
     async def _receive(self) -> None:
         wait = FIRST_WAIT
@@ -175,6 +177,9 @@ class Bridge:
 
     def _lost(self, error: Exception) -> None:
         self.connected = False
+        self._warn(error)
+
+    def _warn(self, error: Exception) -> None:
         if not self.warned:  # once per outage, not once per message or attempt
             self.warned = True
             log.warning('cannot reach Redis at %s (%s): games go on, but wins here are not shown on the other '

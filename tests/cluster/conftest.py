@@ -1,11 +1,12 @@
 """Fixtures for the cluster tests: real PostgreSQL and Redis, stand-in backends for the proxy, and a real cluster."""
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,3 +140,11 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             instance.wait_ready(timeout=60)
         proxy = stack.enter_context(HAProxy(tmp_path / 'haproxy', [instance.port for instance in instances]))
         yield Cluster(postgres, redis, instances, proxy)
+
+
+async def until(condition: Callable[[], bool], *, seconds: float = 10) -> None:
+    """Wait until ``condition()`` holds (checked every 20 ms), or fail after ``seconds``."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f'still not true after {seconds} s'
+        await asyncio.sleep(0.02)

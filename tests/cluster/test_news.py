@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +20,8 @@ import events
 import news
 from db import Score
 from tests.services import Redis, free_port, need
+
+from .conftest import until
 
 CHANNEL = 'hilo:test-news'
 
@@ -88,18 +89,21 @@ async def test_redis_going_away_logs_one_warning_and_news_resumes_by_itself(pair
                                                                             caplog: pytest.LogCaptureFixture) -> None:
     one, two = pair
     caplog.set_level(logging.INFO, logger='hilo.news')
+    first = change('First', 6)
+    one.win(first)  # the connection it is published on breaks with the outage
+    await until(lambda: two.heard == [first])
     redis_service.stop()
     await until(lambda: not one.bridge.connected and not two.bridge.connected)
     for number in range(20):  # wins go on while Redis is away; each stays on its instance
         one.win(change(f'Away {number}', 30 + number))
-    assert len(one.heard) == 20
+    assert len(one.heard) == 21
     redis_service.start()
     await until(lambda: one.bridge.connected and two.bridge.connected, seconds=15)
 
-    back = change('Back', 3)
-    one.win(back)
-    await until(lambda: back in two.heard)
-    assert two.heard == [back]  # nothing from the outage arrives late
+    one.win(change('Back', 3))
+    one.win(change('Again', 7, guesses=2))
+    await until(lambda: len(two.heard) == 3)
+    assert [heard.winner.name for heard in two.heard] == ['First', 'Back', 'Again']  # nothing from the outage
     warnings = [record.getMessage() for record in caplog.records
                 if record.name == 'hilo.news' and record.levelno >= logging.WARNING]
     assert len([text for text in warnings if text.startswith('cannot reach Redis')]) == 2  # one per instance
@@ -187,11 +191,3 @@ async def read(channel: redis.asyncio.client.PubSub, count: int) -> list[dict[st
             if message is not None:
                 messages.append(json.loads(message['data']))
     return messages
-
-
-async def until(condition: Callable[[], bool], *, seconds: float = 5) -> None:
-    """Wait until ``condition()`` holds (checked every 20 ms), or fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f'still not true after {seconds} s'
-        await asyncio.sleep(0.02)
