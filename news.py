@@ -52,17 +52,19 @@ T = TypeVar('T')
 class Kind(Generic[T]):
     """A kind of news: the event that carries it inside an instance, and how it travels between instances.
 
-    ``decode`` returns ``None`` for a message that no longer means anything here (see :class:`TopTens`).
+    ``decode`` gets the JSON and the id of the instance that sent it, so that news about each instance's own state
+    (e.g. how many play a range there) can be kept per instance and added up. It returns ``None`` for a message
+    that no longer means anything here (see :class:`TopTens`): nothing is emitted then.
     """
 
-    name: str
+    name: str  # the message's "kind"; an instance ignores kinds it does not know (e.g. during an upgrade)
     event: Event[T]
     encode: Callable[[T], dict[str, Any]]
-    decode: Callable[[dict[str, Any]], T | None]
+    decode: Callable[[dict[str, Any], str], T | None]
 
 
 def kinds() -> list[Kind[Any]]:
-    """Every kind of news that pages show live. A new kind (e.g. presence counts) goes here."""
+    """Every kind of news that pages show live. A new kind (e.g. how many play each range) is one more entry."""
     top_tens = TopTens()
     return [Kind('top_ten', events.top_ten_changed, top_tens.encode, top_tens.decode)]
 
@@ -158,7 +160,7 @@ class Bridge:
             kind = self.kinds.get(message['kind'])
             if message['sender'] == self.sender or kind is None:
                 return  # our own news (already shown here), or a kind this version does not know
-            news = kind.decode(message['news'])
+            news = kind.decode(message['news'], message['sender'])
         except (ValueError, KeyError, TypeError) as error:
             log.warning('ignored a malformed message on the Redis channel %s: %s', self.channel, error)
             return
@@ -204,7 +206,7 @@ class TopTens:
         return {'max_number': change.max_number, 'winner': _score_json(change.winner),
                 'top_ten': [_score_json(score) for score in change.top_ten]}
 
-    def decode(self, data: dict[str, Any]) -> events.TopTenChange | None:
+    def decode(self, data: dict[str, Any], _sender: str) -> events.TopTenChange | None:
         """The change another instance made, merged with the newest top 10 known here; ``None`` if it is stale."""
         max_number, winner = int(data['max_number']), Score.model_validate(data['winner'])
         top_ten = [Score.model_validate(score) for score in data['top_ten']]

@@ -152,17 +152,17 @@ def test_a_late_top_ten_never_takes_a_board_back() -> None:
     assert news.merged([cid, bob, ann], [bob_better, ann]) == [bob_better, cid, ann]  # one row per player
 
     top_tens = news.TopTens()
-    assert top_tens.decode(to_json(newer, winner=cid)) == events.TopTenChange(max_number=100, top_ten=newer,
+    assert top_tens.decode(*to_json(newer, winner=cid)) == events.TopTenChange(max_number=100, top_ten=newer,
                                                                               winner=cid)
     # Bob's win arrives after Cid's: the board keeps Cid, and still hears that Bob won.
-    late = top_tens.decode(to_json(older, winner=bob))
+    late = top_tens.decode(*to_json(older, winner=bob))
     assert late is not None
     assert late.top_ten == newer
     # A win that the newer top 10 no longer holds is old news there: nothing to show.
     pushed_out = score('dan', 5, guesses=9)
     full = [score(f'p{number}', 10 + number, guesses=1) for number in range(10)]
-    assert top_tens.decode(to_json(full, winner=full[0])) is not None
-    assert top_tens.decode(to_json([pushed_out], winner=pushed_out)) is None
+    assert top_tens.decode(*to_json(full, winner=full[0])) is not None
+    assert top_tens.decode(*to_json([pushed_out], winner=pushed_out)) is None
 
 
 def score(player: str, score_id: int, *, guesses: int, max_number: int = 100) -> Score:
@@ -178,9 +178,11 @@ def change(name: str, score_id: int, *, guesses: int = 3, before: list[Score] | 
     return events.TopTenChange(max_number=100, top_ten=top_ten, winner=winner)
 
 
-def to_json(top_ten: list[Score], *, winner: Score) -> dict[str, object]:
+def to_json(top_ten: list[Score], *, winner: Score) -> tuple[dict[str, Any], str]:
+    """A top-10 change as another instance sends it, and that instance's id."""
     return json.loads(json.dumps({'max_number': 100, 'winner': winner.model_dump(mode='json'),
-                                  'top_ten': [entry.model_dump(mode='json') for entry in top_ten]}))
+                                  'top_ten': [entry.model_dump(mode='json') for entry in top_ten]})), 'another'
+
 
 
 async def read(channel: redis.asyncio.client.PubSub, count: int) -> list[dict[str, Any]]:
