@@ -20,7 +20,7 @@ import psutil
 from tests.hardening.bots import guess, open_game, player_id, signed_in
 from tests.hardening.test_crash import shown_history
 from tests.load.browserless import Page
-from tests.load.players import play_again
+from tests.load.players import feedback_id, play_again
 
 from .conftest import Cluster, until
 
@@ -101,7 +101,7 @@ class Player:
             self.wins.append((len(self.history) + 1, number))
             self.history = []
             await play_again(page)
-            await page.wait_for(lambda: page.text(page.find(role='status')).startswith('Type a guess'))
+            await page.wait_for(lambda: page.text(feedback_id(page)).startswith('Type a guess'))
         elif 'too low' in answer or 'too high' in answer:
             self.history.append((number, 'higher' if 'too low' in answer else 'lower'))
         else:
