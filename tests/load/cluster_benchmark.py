@@ -121,8 +121,9 @@ async def _run(count: int, parts: Parts, *, proxy_url: str, redis_url: str, winn
     clients = asyncio.create_task(_redis_clients(redis_url, at=window[1]))
     probe = asyncio.create_task(cross_probe.across(winners_url=winners_url, watchers_url=watchers_url,
                                                    start=window[0], until=window[1]))
-    figures = await loadgen.run(url=proxy_url, players=players, rate=rate, duration=duration, ranges=[100], ramp=ramp,
-                                processes=processes, settle=SETTLE, progress=False)
+    measured = await loadgen.run(url=proxy_url, cohorts=[loadgen.Cohort(players, rate=rate, ramp=ramp)],
+                                 window=(ramp + SETTLE, ramp + SETTLE + duration), processes=processes, progress=False)
+    figures = measured.figures()
     latencies, missed = await probe
     return Setup(instances=count, figures=figures, across_ms=_percentiles(latencies), across_wins=len(latencies),
                  across_missed=missed, cpu_percent=await cpu,
