@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, TypeDecorator, false, text
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, Index, SQLModel
 
 import game
@@ -137,3 +138,9 @@ def guesses_to_text(guesses: list[int]) -> str:
 def guesses_from_text(text: str) -> list[int]:
     """``'500 250'`` -> ``[500, 250]``."""
     return [int(part) for part in text.split()]
+
+
+# SQLAlchemy finishes setting up the classes' attributes the first time an object is made the usual way. Rows read for
+# the boards are made with model_construct (db/scores.py), which skips that: without this, the first board read after
+# a restart (before any round was dealt) fails with "'NoneType' object has no attribute 'supports_population'".
+configure_mappers()

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import db
 from tests.wins import store_score, win_round
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_a_board_can_be_longer_or_shorter_than_ten(database: Path) -> None:
@@ -77,3 +81,18 @@ async def test_one_score_with_its_rank_when_it_is_a_best(database: Path) -> None
 
 async def test_the_health_check_asks_the_database(database: Path) -> None:
     assert await db.answers()
+
+
+async def test_a_board_can_be_the_first_read_of_a_new_process(database: Path) -> None:
+    # Rows read for boards skip the usual constructor; in a fresh process (a restarted server), nothing else may
+    # have been made yet when the first board is read.
+    stored = await store_score(player_id='ada', name='Ada', guesses=3, time_ms=5)
+    script = ('import asyncio, sys, pathlib, db\n'
+              'async def main():\n'
+              '    db.start(pathlib.Path(sys.argv[1]))\n'
+              '    print([score.id for score in await db.top_ten(max_number=100)])\n'
+              '    await db.stop()\n'
+              'asyncio.run(main())\n')
+    result = subprocess.run([sys.executable, '-c', script, str(database)], capture_output=True, text=True,
+                            cwd=ROOT, check=False, timeout=60)
+    assert result.stdout.strip() == f'[{stored.id}]', result.stderr
