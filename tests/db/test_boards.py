@@ -1,6 +1,7 @@
 """The reads behind the scores page, the replays and the JSON API, on a real SQLite file."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -93,6 +94,7 @@ async def test_a_board_can_be_the_first_read_of_a_new_process(database: Path) ->
               '    print([score.id for score in await db.top_ten(max_number=100)])\n'
               '    await db.stop()\n'
               'asyncio.run(main())\n')
-    result = subprocess.run([sys.executable, '-c', script, str(database)], capture_output=True, text=True,
-                            cwd=ROOT, check=False, timeout=60)
-    assert result.stdout.strip() == f'[{stored.id}]', result.stderr
+    process = await asyncio.create_subprocess_exec(sys.executable, '-c', script, str(database), cwd=ROOT,
+                                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert out.decode().strip() == f'[{stored.id}]', err.decode()
