@@ -30,6 +30,7 @@ def frame() -> Iterator[None]:
         with ui.link(target='/').classes('flex items-center gap-2 text-white no-underline'):
             ui.icon('casino', size='sm')
             ui.label('Hi-Lo').classes('text-xl font-bold')
+        ui.link('Scores', '/scores').classes('ml-auto px-2 text-white').mark('scores-link')  # next to the theme button
         _theme_button(dark)
     with ui.column().classes('w-full max-w-3xl mx-auto p-3 sm:p-4 gap-4').props(f'id={CONTENT_ID} tabindex=-1'):
         yield

@@ -16,7 +16,7 @@ class PlayingNow(ui.label):
         super().__init__()
         self.max_number = max_number
         self.seat = presence.sit(self.client, max_number) if seated else None
-        self.classes('hilo-playing text-sm').mark('playing-now')
+        self.classes('text-sm').mark('playing-now')
         self._show()
         # Not a live region: a count that changes every half second would keep interrupting a screen reader.
         presence.changed.subscribe(self._on_changed)
@@ -40,6 +40,7 @@ class PlayingNow(ui.label):
         else:
             self.text = f'Nobody is playing {range_text(self.max_number)} right now' if not count else \
                 f'{count:,} playing {range_text(self.max_number)} now'
+        self.classes(add='hilo-playing' if count else None, remove=None if count else 'hilo-playing')  # a green dot
 
     def _handle_delete(self) -> None:
         presence.changed.unsubscribe(self._on_changed)

@@ -6,15 +6,22 @@ costs the server one page, one connection and the views they open. ``ROUTES`` ma
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from nicegui import ui
 
 from .frame import frame
 from .play import play_page
+from .replay import replay_page
+from .scores import scores_page
 from .welcome import welcome_page
 
-ROUTES = {
+ROUTES: dict[str, Callable[..., Any]] = {
     '/': welcome_page,
     '/play': play_page,
+    '/scores': scores_page,
+    '/replay/{score_id}': replay_page,
 }
 
 
