@@ -33,7 +33,7 @@ app.on_shutdown(db.stop)
 socket_guard.install(allowed_origins=config.allowed_origins)
 app.add_static_files('/assets', ASSETS)
 api.install(app)  # the JSON API (api/), documented at /docs
-presence.install()
+presence.install()  # 'N playing now': counts the open game views of each range
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
