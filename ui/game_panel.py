@@ -89,13 +89,14 @@ class GamePanel(ui.card):
         except game.InvalidInput as error:
             self.guess_box.show(text, error=str(error))  # the text stays, so that nothing typed is lost
             return
+        if said is game.Answer.CORRECT:
+            # A win is stored before it is shown: everything it changes on the page then goes out in one message.
+            background_tasks.create(self._finish(), name='record a win')
+            return
         answered_at = db.utc_now()
         if not before:  # the first counted guess starts the round's clock
             self.active.first_guess_at = answered_at
             self._show_clock()
-        if said is game.Answer.CORRECT:
-            background_tasks.create(self._finish(), name='record a win')  # a win is stored before it is shown
-            return
         self.guess_box.show('')
         too = 'low' if said is game.Answer.HIGHER else 'high'
         self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'

@@ -12,7 +12,7 @@ from .score_board import ScoreBoard
 from .text import range_text
 
 
-async def play_page() -> None:
+async def play_page(board: ScoreBoard) -> None:
     """Resume the player's round in their range (or start one); without a name, go to the welcome view first."""
     try:
         name = game.parse_name(app.storage.user.get('name'))
@@ -23,9 +23,7 @@ async def play_page() -> None:
     ui.page_title(f'Play {range_text(max_number)} · Hi-Lo')
     player_id = app.storage.browser['id']
     active = await db.resume_or_start_round(player_id=player_id, max_number=max_number)
-    scores = await db.board(max_number=max_number, player_id=player_id)
+    await board.show(max_number)  # read only if the board shows another range (or none yet)
     panel = GamePanel(active, name=name, player_id=player_id)  # built once everything is read: it shows at once
     PlayingNow(max_number, seated=True)  # this page counts as a player of the range while the game is open
-    board = ScoreBoard(player_id=player_id, max_number=max_number)
-    board.fill(scores)
     panel.won.subscribe(board.own_win)  # messages go up from the panel; the page passes them down to the board

@@ -36,17 +36,19 @@ LOADING = 'Loading the scores…'
 
 
 class ScoreBoard(ui.card):
-    """The top 10 of a range, filled by :meth:`show` (or :meth:`fill`); from then on it follows every new top-10 win."""
+    """The top 10 of a range, shown by :meth:`show`; from then on it follows every new top-10 win of that range."""
 
-    def __init__(self, *, player_id: str, max_number: int) -> None:
+    def __init__(self, *, player_id: str) -> None:
         super().__init__()
         self.player_id = player_id
-        self.max_number = max_number
+        self.max_number: int | None = None  # the range shown
+        self.loaded = False  # whether the rows of that range were read
         self.top_ten: list[db.Score] = []
         self.best: db.Standing | None = None  # the player's best score in this range, wherever it ranks
         self.classes('w-full')
+        self.visible = False
         with self:
-            self.title = ui.label(f'High scores · {range_text(max_number)}').classes('text-lg font-bold')
+            self.title = ui.label('High scores').classes('text-lg font-bold')
             # The news of another player's win: updated in place, and read out by screen readers.
             self.news = ui.label().classes('hilo-news').props('role=status aria-live=polite').mark('news')
             self.news.visible = False
@@ -60,21 +62,24 @@ class ScoreBoard(ui.card):
 
     async def show(self, max_number: int) -> None:
         """Show the board of a range, read from the database once; later changes arrive as events."""
+        self.visible = True
+        if max_number == self.max_number and self.loaded:
+            return
         if max_number != self.max_number:
-            self.max_number = max_number
+            self.max_number, self.loaded = max_number, False
             self.title.text = f'High scores · {range_text(max_number)}'
             self.news.visible = False
             self.table.props['no-data-label'] = LOADING
             self._show([], ())
         board = await db.board(max_number=max_number, player_id=self.player_id)
         if self.max_number == max_number and not self.is_deleted:  # the player may have moved on meanwhile
-            self.fill(board)
+            self.best, self.loaded = board.best, True
+            self.table.props['no-data-label'] = 'No scores yet. Be the first!'
+            self._show(board.top_ten, _rows(board.top_ten))
 
-    def fill(self, board: db.Board) -> None:
-        """Show a board read from the database (see :meth:`show`) for the range shown."""
-        self.best = board.best
-        self.table.props['no-data-label'] = 'No scores yet. Be the first!'
-        self._show(board.top_ten, _rows(board.top_ten))
+    def hide(self) -> None:
+        """Take the board out of sight (for views that do not show it); it keeps following its range."""
+        self.visible = False
 
     def _handle_delete(self) -> None:
         # The view this board is on was closed while the page stays open (e.g. the welcome form gave way to the

@@ -26,24 +26,25 @@ COLUMNS = [
 Rows = tuple[dict[str, Any], ...]
 
 
-async def scores_page() -> None:
-    """Show the board of a range (the player's own range first) and the all-ranges board."""
+async def scores_page(board: ScoreBoard) -> None:
+    """Show the all-ranges board and, below it, the board of a range (the player's own range first).
+
+    ``board`` is the page's board of a range (see ui/site.py), below this view: the range to show is chosen just
+    above it.
+    """
     ui.page_title('Scores · Hi-Lo')
-    player_id = app.storage.browser['id']
     try:
         chosen = game.parse_max_number(str(app.storage.user.get('max_number', game.DEFAULT_MAX)))
     except game.InvalidInput:
         chosen = game.DEFAULT_MAX
     ranges = sorted({*game.PRESET_MAXES, chosen, *(score.max_number for score in await db.range_bests())})
     overall = await db.top_overall(limit=db.BOARD_SIZE)
-    scores = await db.board(max_number=chosen, player_id=player_id)
+    await board.show(chosen)  # read only if the board shows another range (or none yet)
 
     ui.label('High scores').classes('text-2xl font-bold').props('role=heading aria-level=1')
+    AllRangesBoard(player_id=app.storage.browser['id'], scores=overall)
     picker = RangePicker(ranges, value=chosen)
-    board = ScoreBoard(player_id=player_id, max_number=chosen)
-    board.fill(scores)
     picker.on_value_change(lambda event: board.show(event.value))  # the board reads its new range once
-    AllRangesBoard(player_id=player_id, scores=overall)
 
 
 class RangePicker(ui.select):

@@ -3,17 +3,22 @@
 Moving from one view to another (the welcome form to the game, say) happens over the open connection: the server
 swaps the view inside the frame and the browser changes the address, with no new page load. A player who arrives
 costs the server one page, one connection and the views they open. ``ROUTES`` maps each address to its view.
+
+The high-score board below the view belongs to the page, not to a view: the welcome form and the game show the
+same board (of the range chosen, then played), so signing in neither rebuilds it nor reads it again. A view that
+wants it gets it as its ``board`` argument and calls ``board.show(range)``; other views leave it hidden.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import app, ui
 
 from .frame import frame
 from .play import play_page
 from .replay import replay_page
+from .score_board import ScoreBoard
 from .scores import scores_page
 from .welcome import welcome_page
 
@@ -28,4 +33,7 @@ ROUTES: dict[str, Callable[..., Any]] = {
 def hilo_page() -> None:
     """Build the frame and the view for the address the browser asked for."""
     with frame():
-        ui.sub_pages(ROUTES)
+        board = ScoreBoard(player_id=app.storage.browser['id'])
+        ui.context.client.sub_pages_router.on_path_changed(lambda _: board.hide())  # before the next view is built
+        ui.sub_pages(ROUTES, data={'board': board})
+        board.move(target_index=-1)  # below the view

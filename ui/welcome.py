@@ -17,13 +17,12 @@ PRESETS = {number: f'{number:,}' for number in game.PRESET_MAXES}
 T = TypeVar('T')
 
 
-def welcome_page() -> None:
+def welcome_page(board: ScoreBoard) -> None:
     """Ask for a name and a range; remember both for the next visit."""
     ui.page_title('Welcome · Hi-Lo')
     max_number = _remembered_max()
     form = PlayerForm(name=app.storage.user.get('name', ''), max_number=max_number)
     playing = PlayingNow(max_number)
-    board = ScoreBoard(player_id=app.storage.browser['id'], max_number=max_number)
     form.range_chosen.subscribe(board.show)  # messages go up from the form; the page passes them down to the board
     form.range_chosen.subscribe(playing.show)
     background_tasks.create(board.show(max_number), name='welcome board')

@@ -89,6 +89,9 @@ def test_a_shared_replay_link_opens_in_a_fresh_browser(new_page: PageMaker) -> N
     friend.keyboard.press('End')
     expect(friend.get_by_text(f'Step {count} of {count}')).to_be_visible()
     assert status(friend).endswith('is correct!')
+    friend.get_by_role('link', name='Scores', exact=True).click()  # the header's link, to the boards
+    expect(friend.get_by_role('heading', name='All ranges')).to_be_visible()
+    expect(friend.get_by_role('link', name='Ann: watch the replay')).to_have_count(1)  # (the 1–100 board has none)
     friend.goto('/replay/123456')
     expect(friend.get_by_text('No such game')).to_be_visible()
     expect(friend.get_by_role('link', name='Back to the game')).to_be_visible()

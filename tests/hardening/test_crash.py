@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from tests.load.browserless import Page
-from tests.load.players import play_again
+from tests.load.players import feedback_id, play_again
 from tests.server import Server, free_port
 
 from .bots import guess, open_game, open_round, player_id, signed_in
@@ -92,7 +92,7 @@ class Player:
             self.wins.append(len(self.history) + 1)
             self.history = []
             await play_again(page)
-            await page.wait_for(lambda: page.text(page.find(role='status')).startswith('Type a guess'))
+            await page.wait_for(lambda: page.text(feedback_id(page)).startswith('Type a guess'))
         elif 'too low' in answer or 'too high' in answer:
             self.history.append((number, 'higher' if 'too low' in answer else 'lower'))
         else:

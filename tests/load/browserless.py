@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import socketio
+
+from .wire import Socket
 
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.DOTALL)
 CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
@@ -44,7 +45,7 @@ class Page:
         self.received: list[tuple[str, Any]] = []  # every message, when ``record`` is set
         self.navigated_to: str | None = None
         self.changed = asyncio.Event()
-        self.sio: socketio.AsyncClient | None = None
+        self.socket: Socket | None = None
         self.next_message_id = 0  # as nicegui.js counts the messages it received, to acknowledge them
         self.acked_message_id = 0
         self._acking: asyncio.Task[None] | None = None
@@ -61,25 +62,29 @@ class Page:
         if match is None or client is None:
             raise ValueError(f'{path} is not a NiceGUI page')
         self.elements, self.client_id, self.navigated_to = _parse_elements(match.group(1)), client.group(1), None
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.sio.on('*', self._on_message)
-        self.sio.on('disconnect', self.changed.set)  # wake whoever waits: the page is gone
-        query = f'client_id={self.client_id}&tab_id={uuid.uuid4()}&document_id={uuid.uuid4()}' \
-                '&next_message_id=0&implicit_handshake=true'
-        cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
-        await self.sio.connect(f'{self.http.base_url}?{query}', socketio_path='/_nicegui_ws/socket.io',
-                               transports=['websocket'], headers={'Cookie': cookies}, wait_timeout=10)
         self.next_message_id = self.acked_message_id = 0
+        self.socket = Socket(self._on_message, record=self.record)
+        # The query nicegui.js sends, in its order.
+        query = {'client_id': self.client_id, 'next_message_id': '0', 'implicit_handshake': 'true',
+                 'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4()), 'old_tab_id': 'null'}
+        cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
+        base = str(self.http.base_url).rstrip('/')
+        await self.socket.connect(base, query=query, cookie=cookies, origin=base)
         self._acking = asyncio.create_task(self._acknowledge())
+
+    @property
+    def connected(self) -> bool:
+        """Whether the page's socket is open."""
+        return self.socket is not None and self.socket.connected
 
     async def close(self) -> None:
         """Disconnect the socket, as a browser does when it leaves the page."""
         if self._acking is not None:
             self._acking.cancel()
             self._acking = None
-        if self.sio is not None:
-            sio, self.sio = self.sio, None
-            await sio.disconnect()
+        if self.socket is not None:
+            socket, self.socket = self.socket, None
+            await socket.close()
 
     async def emit(self, element_id: str | int, event_type: str, *args: Any) -> float:
         """Send an event the way nicegui.js does: each argument as JSON. Returns the time it was sent."""
@@ -87,13 +92,13 @@ class Page:
         listener = next(event for event in element.get('events', []) if event['type'] == event_type)
         return await self.send('event', {'id': int(element_id), 'client_id': self.client_id,
                                          'listener_id': listener['listener_id'],
-                                         'args': [json.dumps(arg) for arg in args]})
+                                         'args': [json.dumps(arg, separators=(',', ':')) for arg in args]})
 
-    async def send(self, message_type: str, data: Any) -> float:
+    async def send(self, message_type: str, *data: Any) -> float:
         """Send any Socket.IO message, well-formed or not (the hardening tests forge some)."""
-        assert self.sio is not None, 'the page is not open'
+        assert self.socket is not None, 'the page is not open'
         sent = time.monotonic()
-        await self.sio.emit(message_type, data)
+        await self.socket.emit(message_type, *data)
         return sent
 
     async def enter(self, label: str, *texts: str) -> float:
@@ -130,7 +135,7 @@ class Page:
         """Wait until ``condition()`` holds after some update, or raise TimeoutError after ``seconds``."""
         deadline = time.monotonic() + seconds
         while not condition():
-            if self.navigated_to is not None or self.sio is None or not self.sio.connected:
+            if self.navigated_to is not None or not self.connected:
                 raise PageClosed(self.path)
             self.changed.clear()
             remaining = deadline - time.monotonic()
@@ -142,13 +147,13 @@ class Page:
                 continue
 
     async def _acknowledge(self) -> None:
-        while self.sio is not None and self.sio.connected:
+        while self.connected:
             await asyncio.sleep(ACK_INTERVAL)
-            if self.next_message_id > self.acked_message_id and self.sio is not None and self.sio.connected:
-                await self.sio.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+            if self.next_message_id > self.acked_message_id and self.socket is not None and self.connected:
+                await self.socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
                 self.acked_message_id = self.next_message_id
 
-    async def _on_message(self, message_type: str, data: Any = None) -> None:
+    def _on_message(self, message_type: str, data: Any = None) -> None:
         if self.record:
             self.received.append((message_type, data))
         if isinstance(data, dict) and isinstance(data.get('_id'), int):

@@ -75,7 +75,7 @@ async def measure(*, pages: int, rate: float, seconds: float) -> dict[str, float
 
 
 async def _guess_until(page: Page, until: float, rate: float, trips: list[float]) -> None:
-    box, answer = page.find(label='Your guess'), page.find(role='status')
+    box, answer = page.find(label='Your guess'), page.find(role='status')  # the floor's page has one status line
     while time.monotonic() < until:
         await asyncio.sleep(random.expovariate(rate))
         before = page.text(answer)

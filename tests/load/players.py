@@ -22,7 +22,10 @@ RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
 async def sign_in(page: Page, *, name: str, max_number: int) -> None:
     """Fill in the welcome form as a player does (type both, press Enter) and wait for the game view it leads to."""
     await page.open('/')
-    await page.enter('Your name', name, str(max_number))  # Enter sends the text of both boxes, in one message
+    # Typing the range and leaving its box for the name box sends the range (the board below follows it); then
+    # Enter sends the text of both boxes, in one message.
+    await page.emit(page.find(label=RANGE_LABEL), 'change', str(max_number))
+    await page.enter('Your name', name, str(max_number))
     await page.wait_for(lambda: page.path == '/play' and page.has(label='Your guess'))
 
 

@@ -26,7 +26,7 @@ async def test_b_sees_the_count_change_as_a_opens_and_leaves_a_game(create_user:
     await bob.should_see('2 playing now', retries=20)
     await ann.should_see('2 playing now', retries=20)
 
-    ann.find(marker='scores-link').click()  # Ann's game view closes; her page stays open, on the scores view
+    ann.navigate.to('/scores')  # (the header's link) Ann's game view closes; her page stays open, on the scores
     await ann.should_see('All ranges')
     await bob.should_see('Only you are playing this range right now', retries=20)
 

@@ -16,7 +16,9 @@ from .test_live import player_of_open_round
 
 async def test_the_header_leads_to_the_scores(user: User) -> None:
     await user.open('/')
-    user.find(marker='scores-link').click()
+    (header,) = [html for html in user.find(kind=ui.html).elements if 'hilo-brand' in html.content]
+    assert '<a class="hilo-header-link" href="/scores">Scores</a>' in header.content
+    user.navigate.to('/scores')  # what a click on that link does: ui.sub_pages catches it and switches the view
     await user.should_see('All ranges')
     await user.should_see('High scores · 1–100')
 
