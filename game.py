@@ -106,6 +106,46 @@ def par(max_number: int) -> int:
     return max_number.bit_length()
 
 
+def efficiency(max_number: int, guesses: int) -> float:
+    """Par ÷ guesses: 1.0 is on par, more is better. It compares games of different ranges on one board.
+
+    Python's division is correctly rounded, so equal fractions (7/7 and 10/10) give exactly equal numbers, and ties
+    between them go on to the time, as on a range's own board.
+    """
+    return par(max_number) / guesses
+
+
+@dataclass(frozen=True)
+class Step:
+    """One guess of a finished round, as a replay shows it: the answer, and what the secret could still be after it."""
+
+    guess: int
+    answer: Answer
+    low: int
+    high: int
+
+
+def replay(max_number: int, guesses: list[int]) -> list[Step]:
+    """The steps of a won round, whose last guess is the secret: each guess, its answer and the range left after it.
+
+    One pass over the guesses (a round can have thousands), narrowing the range as a player would.
+    """
+    if not guesses:
+        return []
+    secret, low, high = guesses[-1], 1, max_number
+    steps = []
+    for guess in guesses:
+        said = answer(secret, guess)
+        if said is Answer.HIGHER:
+            low = max(low, guess + 1)
+        elif said is Answer.LOWER:
+            high = min(high, guess - 1)
+        else:
+            low = high = guess
+        steps.append(Step(guess=guess, answer=said, low=low, high=high))
+    return steps
+
+
 def parse_name(text: object) -> str:
     """A player's name, trimmed: 1 to 24 characters with no control characters."""
     if not isinstance(text, str):

@@ -13,9 +13,11 @@ from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 
 import admission
+import api
 import db
 import news
 import nicegui_tuning
+import presence
 import settings
 import socket_guard
 from ui.site import ROUTES, hilo_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
@@ -40,6 +42,8 @@ app.add_middleware(admission.WaitingRoomMiddleware, room=waiting_room,
                    other=('/_nicegui', '/assets', '/api', '/docs', '/redoc', '/openapi.json', '/favicon.ico'))
 app.on_startup(lambda: background_tasks.create(waiting_room.watch(), name='waiting room'))
 app.add_static_files('/assets', ASSETS)
+api.install(app)  # the JSON API (api/), documented at /docs
+presence.install()  # 'N playing now': counts the open game views of each range
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
@@ -52,4 +56,5 @@ for path in ROUTES:
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
 ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
-       storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0)
+       storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0,
+       fastapi_docs=api.DOCS)  # /docs, /redoc and /openapi.json list the API's routes (and not the pages)

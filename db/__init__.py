@@ -6,6 +6,7 @@ The rest of the app calls these plain async functions with keyword arguments, fo
 from pathlib import Path
 
 from . import engine, rounds
+from .boards import Found, answers, find_score, range_bests, top_overall, top_scores
 from .engine import DatabaseUnusable
 from .models import ActiveRound, Score, utc_now
 from .rounds import resume_or_start_round, save_guesses, store_guesses, written
@@ -16,16 +17,22 @@ __all__ = [
     'ActiveRound',
     'Board',
     'DatabaseUnusable',
+    'Found',
     'Score',
     'Standing',
     'Win',
+    'answers',
     'board',
+    'find_score',
+    'range_bests',
     'record_win',
     'resume_or_start_round',
     'save_guesses',
     'start',
     'stop',
     'store_guesses',
+    'top_overall',
+    'top_scores',
     'top_ten',
     'utc_now',
     'written',

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, TypeDecorator, false, text
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, Index, SQLModel
 
 import game
@@ -58,6 +59,11 @@ class Score(SQLModel, table=True):
     # stored before replays existed.
     moves: str | None = Field(default=None)
     is_best: bool = Field(default=False, sa_column_kwargs={'server_default': false()})
+    # For the all-ranges board: par ÷ guesses (game.efficiency), which compares games of different ranges, and the
+    # mark of each player's best score across all ranges (by efficiency, then time). None for scores put in by other
+    # programs (see db/migrations/versions/0003_...): they are on their range's board but not on the all-ranges one.
+    efficiency: float | None = Field(default=None)
+    is_best_overall: bool = Field(default=False, sa_column_kwargs={'server_default': false()})
 
     @property
     def order_key(self) -> tuple[int, int, int]:
@@ -104,6 +110,15 @@ class ActiveRound(SQLModel, table=True):
 ACTIVE_ROUND_TABLE = ActiveRound.__table__  # type: ignore[attr-defined]  # SQLModel sets it when it makes the table
 SCORE_TABLE = Score.__table__  # type: ignore[attr-defined]
 
+# The all-ranges board is "WHERE is_best_overall ORDER BY efficiency DESC, time_ms, id LIMIT 10": like a range's
+# board, one index holds exactly those rows in that order (efficiency descending: the most efficient first), so the
+# board is ten index entries however many scores there are. The second index keeps one overall best per player.
+# They are declared here, below the class, because a descending column needs the column itself, not its name.
+Index('ix_score_overall', SCORE_TABLE.c.efficiency.desc(), SCORE_TABLE.c.time_ms, SCORE_TABLE.c.id,
+      sqlite_where=text('is_best_overall = 1'), postgresql_where=text('is_best_overall'))
+Index('ix_score_best_overall', SCORE_TABLE.c.player_id, unique=True,
+      sqlite_where=text('is_best_overall = 1'), postgresql_where=text('is_best_overall'))
+
 
 def utc_now() -> datetime:
     """The current time, in UTC."""
@@ -123,3 +138,9 @@ def guesses_to_text(guesses: list[int]) -> str:
 def guesses_from_text(text: str) -> list[int]:
     """``'500 250'`` -> ``[500, 250]``."""
     return [int(part) for part in text.split()]
+
+
+# SQLAlchemy finishes setting up the classes' attributes the first time an object is made the usual way. Rows read for
+# the boards are made with model_construct (db/scores.py), which skips that: without this, the first board read after
+# a restart (before any round was dealt) fails with "'NoneType' object has no attribute 'supports_population'".
+configure_mappers()

@@ -97,13 +97,16 @@ def _record_win(connection: Connection, round_id: int, player_id: str, name: str
     finished_at = utc_now()
     time_ms = 0 if first_guess_at is None else int((finished_at - first_guess_at).total_seconds() * 1000)
     score = Score(player_id=player_id, name=name, max_number=max_number, guesses=len(guesses), time_ms=time_ms,
-                  finished_at=finished_at, moves=guesses_to_text(guesses))
+                  finished_at=finished_at, moves=guesses_to_text(guesses),
+                  efficiency=game.efficiency(max_number, len(guesses)))
     previous = _best(connection, player_id=player_id, max_number=max_number)
     # Equal guesses and time go to the earlier score, as on the board.
     score.is_best = previous is None or (score.guesses, score.time_ms) < (previous.guesses, previous.time_ms)
     if score.is_best and previous is not None:
         # First, so that the player has one best per range at any moment.
         connection.execute(_UNMARK, {'score_id': previous.id})
+    # Only a range best can be the best across ranges (in one range, fewer guesses means a higher efficiency).
+    score.is_best_overall = score.is_best and _beats_best_overall(connection, score)
     score.id = connection.execute(_STORE_SCORE, score.model_dump(exclude={'id'})).scalar_one()
     next_round = ActiveRound(player_id=player_id, max_number=max_number, secret=game.draw_secret(max_number),
                              started_at=finished_at)
@@ -113,6 +116,17 @@ def _record_win(connection: Connection, round_id: int, player_id: str, name: str
     rank = _rank(connection, score)
     top_ten = _top(connection, max_number, BOARD_SIZE) if rank <= BOARD_SIZE else None
     return Win(score=score, rank=rank, personal_best=True, top_ten=top_ten, next_round=next_round)
+
+
+def _beats_best_overall(connection: Connection, score: Score) -> bool:
+    """Whether the score is the player's new best across ranges; if so, the old one loses its mark (first, as above)."""
+    old = connection.execute(_BEST_OVERALL, {'player_id': score.player_id}).first()
+    if old is not None:
+        old_id, old_efficiency, old_time_ms = old
+        if old_efficiency is not None and (old_efficiency, -old_time_ms) >= (score.efficiency, -score.time_ms):
+            return False  # equal efficiency and time go to the earlier score, as on the board
+        connection.execute(_UNMARK_OVERALL, {'score_id': old_id})
+    return True
 
 
 def _top(connection: Connection, max_number: int, limit: int) -> list[Score]:
@@ -147,6 +161,9 @@ _FINISH = delete(_ROUNDS) \
 _BEST = select(_SCORES).where(_SCORES.c.player_id == bindparam('player_id'),
                               _SCORES.c.max_number == bindparam('max_number'), _SCORES.c.is_best)
 _UNMARK = update(_SCORES).where(_SCORES.c.id == bindparam('score_id')).values(is_best=False)
+_BEST_OVERALL = select(_SCORES.c.id, _SCORES.c.efficiency, _SCORES.c.time_ms) \
+    .where(_SCORES.c.player_id == bindparam('player_id'), _SCORES.c.is_best_overall)
+_UNMARK_OVERALL = update(_SCORES).where(_SCORES.c.id == bindparam('score_id')).values(is_best_overall=False)
 _STORE_SCORE = insert(_SCORES).returning(_SCORES.c.id)
 _DEAL = insert(_ROUNDS).returning(_ROUNDS.c.id)
 _TOP = select(_SCORES).where(_SCORES.c.max_number == bindparam('max_number'), _SCORES.c.is_best) \

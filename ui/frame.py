@@ -29,7 +29,8 @@ def frame() -> Iterator[None]:
         # The first link is for keyboard players: their first Tab reaches it, and it jumps past the header to the
         # content (WCAG 2.4.1); it stays out of sight until then. The second goes home.
         ui.html(f'<a class="hilo-skip-link" href="#{content.html_id}">Skip to the game</a>'
-                '<a class="hilo-brand" href="/">Hi-Lo</a>')
+                '<a class="hilo-brand" href="/">Hi-Lo</a>'
+                '<a class="hilo-header-link" href="/scores">Scores</a>').classes('flex grow items-center')
         _theme_button(dark)
     with content:
         yield

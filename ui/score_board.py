@@ -21,6 +21,17 @@ COLUMNS = [
 ]
 
 
+# The name cell of a board: a link to the replay of the game (ui/replay.py), or a note that the game has none. A click
+# on a link to this site is caught by ui.sub_pages, which switches the view over the open connection: no page load,
+# and no listener on the table (a listener would travel with every update of it, to every page). Vue writes {{ }} as
+# text, never as HTML, so a name cannot inject anything.
+NAME_CELL = r"""
+<q-td :props="props">
+  <a v-if="props.row.replay" :href="'/replay/' + props.row.id" class="hilo-player" title="Watch the replay"
+     :aria-label="props.value + ': watch the replay'">{{ props.value }}</a>
+  <span v-else><span class="hilo-player">{{ props.value }}</span> <span class="hilo-no-replay">(no replay)</span></span>
+</q-td>
+"""
 LOADING = 'Loading the scores…'
 
 
@@ -45,6 +56,7 @@ class ScoreBoard(ui.card):
                 .props(f'flat dense no-data-label="{LOADING}"').classes('w-full').mark('scores')
             # Quasar asks this function for each row's CSS class: the player's own rows get highlighted.
             self.table.props[':table-row-class-fn'] = "row => row.mine ? 'hilo-mine' : ''"
+            self.table.add_slot('body-cell-name', NAME_CELL)
             self.your_best = ui.label().classes('text-sm').mark('your-best')
         events.top_ten_changed.subscribe(self._on_top_ten_changed)
 
@@ -127,7 +139,8 @@ Rows = tuple[dict[str, Any], ...]
 def _rows(top_ten: list[db.Score]) -> Rows:
     """The table rows of a top 10, as everybody sees them (without the marks of a player's own rows)."""
     return tuple({'id': score.id, 'rank': rank, 'name': score.name, 'guesses': score.guesses,
-                  'time': duration(score.time_ms / 1000), 'when': when(score.finished_at), 'mine': False}
+                  'time': duration(score.time_ms / 1000), 'when': when(score.finished_at), 'mine': False,
+                  'replay': score.moves is not None}
                  for rank, score in enumerate(top_ten, 1))
 
 

@@ -10,16 +10,23 @@ wants it gets it as its ``board`` argument and calls ``board.show(range)``; othe
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from nicegui import app, ui
 
 from .frame import frame
 from .play import play_page
+from .replay import replay_page
 from .score_board import ScoreBoard
+from .scores import scores_page
 from .welcome import welcome_page
 
-ROUTES = {
+ROUTES: dict[str, Callable[..., Any]] = {
     '/': welcome_page,
     '/play': play_page,
+    '/scores': scores_page,
+    '/replay/{score_id}': replay_page,
 }
 
 

@@ -10,6 +10,7 @@ from nicegui.events import GenericEventArguments
 import game
 from nicegui_tuning import QuietInput
 
+from .playing import PlayingNow
 from .score_board import ScoreBoard
 
 PRESETS = {number: f'{number:,}' for number in game.PRESET_MAXES}
@@ -21,7 +22,9 @@ def welcome_page(board: ScoreBoard) -> None:
     ui.page_title('Welcome · Hi-Lo')
     max_number = _remembered_max()
     form = PlayerForm(name=app.storage.user.get('name', ''), max_number=max_number)
+    playing = PlayingNow(max_number)
     form.range_chosen.subscribe(board.show)  # messages go up from the form; the page passes them down to the board
+    form.range_chosen.subscribe(playing.show)
     background_tasks.create(board.show(max_number), name='welcome board')
 
 

@@ -169,3 +169,25 @@ def test_ranges_from_10_to_a_million_are_accepted(text: str, number: int) -> Non
 def test_other_ranges_are_rejected(text: str) -> None:
     with pytest.raises(InvalidInput, match='10 to 1,000,000'):
         game.parse_max_number(text)
+
+
+@given(rounds(), st.lists(st.integers(1, game.LARGEST_MAX), max_size=30))
+def test_a_replay_shows_each_answer_and_the_range_the_round_had_after_it(round_: Round, tries: list[int]) -> None:
+    expected = []
+    for number in [*tries, round_.secret]:
+        if number <= round_.max_number and number not in round_.guesses:
+            said = round_.guess(str(number))
+            expected.append((number, said, *round_.possible))
+        if round_.is_won:
+            break
+    steps = game.replay(round_.max_number, round_.guesses)
+    assert [(step.guess, step.answer, step.low, step.high) for step in steps] == expected
+    assert steps[-1].answer is Answer.CORRECT
+
+
+def test_efficiency_is_par_over_guesses_and_equal_fractions_tie_exactly() -> None:
+    assert game.efficiency(100, 7) == 1.0
+    assert game.efficiency(1000, 4) == 2.5
+    assert game.efficiency(100, 14) == game.efficiency(10, 8) == 0.5  # 7/14 and 4/8
+    assert game.efficiency(1_000_000, 6) == game.efficiency(1000, 3)  # 20/6 and 10/3
+    assert game.replay(100, []) == []
