@@ -42,8 +42,8 @@ async def test_a_worse_win_in_another_range_leaves_the_all_ranges_board_alone(da
     assert [score.id for score in await db.top_overall(limit=10)] == [best.score.id]
 
 
-async def test_the_all_ranges_board_is_one_indexed_query(database: Path) -> None:
-    with sqlite3.connect(database) as connection:
+async def test_the_all_ranges_board_is_one_indexed_query(sqlite_database: Path) -> None:
+    with sqlite3.connect(sqlite_database) as connection:
         plan = connection.execute('EXPLAIN QUERY PLAN SELECT * FROM score WHERE is_best_overall = 1 '
                                   'ORDER BY efficiency DESC, time_ms, id LIMIT 10').fetchall()
     details = ' '.join(row[-1] for row in plan)
@@ -90,7 +90,7 @@ async def test_a_board_can_be_the_first_read_of_a_new_process(database: Path) ->
     stored = await store_score(player_id='ada', name='Ada', guesses=3, time_ms=5)
     script = ('import asyncio, sys, pathlib, db\n'
               'async def main():\n'
-              '    db.start(pathlib.Path(sys.argv[1]))\n'
+              "    db.start(sys.argv[1] if '://' in sys.argv[1] else pathlib.Path(sys.argv[1]))\n"
               '    print([score.id for score in await db.top_ten(max_number=100)])\n'
               '    await db.stop()\n'
               'asyncio.run(main())\n')
