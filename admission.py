@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
@@ -43,6 +44,9 @@ class WaitingRoom:
 
     def __init__(self, *, joins_per_second: float = JOINS_PER_SECOND,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        self.seen: dict[int, float] = {}  # tickets not called yet: when each was last shown (issued or retried)
+        # Tickets say which room gave them: another server's, or an earlier run's, mean nothing here.
+        self.name = secrets.token_hex(4)
         self.rate = joins_per_second
         self.burst = max(1.0, joins_per_second / 4)
         self.clock = clock
@@ -62,10 +66,14 @@ class WaitingRoom:
     def admit(self, ticket: int | None) -> bool:
         """Whether a page load with this ticket (``None``: a newcomer) may go ahead now."""
         self._refill()
+        if ticket is not None and ticket in self.seen:
+            self.seen[ticket] = self.clock()
         # Move the line on, in order, one place per token. Those called come back within RETRY_AFTER seconds and
-        # go in then, so a place is paid for when it is called.
-        while self.called < self.next_ticket - 1 and self._take():
+        # go in then, so a place is paid for when it is called. A ticket not shown again for a while belongs to
+        # someone who left (or to a program that keeps no cookies): it is passed over, for free.
+        while self.called < self.next_ticket - 1 and (self._gone(self.called + 1) or self._take()):
             self.called += 1
+            self.seen.pop(self.called, None)
         if ticket is not None:
             admitted = ticket <= self.called
         else:
@@ -78,6 +86,7 @@ class WaitingRoom:
         """A place in line for a newcomer who must wait."""
         self.turned_away += 1
         ticket, self.next_ticket = self.next_ticket, self.next_ticket + 1
+        self.seen[ticket] = self.clock()
         return ticket
 
     def ahead(self, ticket: int) -> int:
@@ -96,6 +105,9 @@ class WaitingRoom:
         if not self.busy:  # a busy server hands out no new places
             self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
         self.refilled = now
+
+    def _gone(self, ticket: int) -> bool:
+        return self.clock() - self.seen.get(ticket, self.clock()) > 3 * RETRY_AFTER
 
     def _take(self) -> bool:
         if self.busy or self.tokens < 1:
@@ -117,22 +129,27 @@ class WaitingRoomMiddleware:
         if scope['type'] != 'http' or scope['method'] != 'GET' or scope['path'].startswith(self.other):
             await self.app(scope, receive, send)
             return
-        ticket = _ticket(scope)
+        ticket = _ticket(scope, self.room)
         if self.room.admit(ticket):
             await self.app(scope, receive, _forgetting_the_ticket(send) if ticket is not None else send)
             return
         if ticket is None:
             ticket = self.room.ticket()
-        await _waiting_page(send, ticket=ticket, ahead=self.room.ahead(ticket))
+        await _waiting_page(send, ticket=f'{self.room.name}.{ticket}', ahead=self.room.ahead(ticket))
 
 
-def _ticket(scope: Scope) -> int | None:
+def _ticket(scope: Scope, room: WaitingRoom) -> int | None:
     for name, value in scope.get('headers', []):
         if name == b'cookie':
             morsel = SimpleCookie(value.decode('latin-1')).get(COOKIE)
-            if morsel is not None and morsel.value.isdigit():
-                return int(morsel.value)
+            if morsel is not None:
+                return _parse_ticket(room, morsel.value)
     return None
+
+
+def _parse_ticket(room: WaitingRoom, value: str) -> int | None:
+    name, _, number = value.partition('.')
+    return int(number) if name == room.name and number.isdigit() else None
 
 
 def _forgetting_the_ticket(send: Send) -> Send:
@@ -144,7 +161,7 @@ def _forgetting_the_ticket(send: Send) -> Send:
     return send_without_ticket
 
 
-async def _waiting_page(send: Send, *, ticket: int, ahead: int) -> None:
+async def _waiting_page(send: Send, *, ticket: str, ahead: int) -> None:
     where = 'You are next.' if ahead == 0 else f'{ahead:,} {"player is" if ahead == 1 else "players are"} ahead of you.'
     body = WAITING_PAGE.format(where=html.escape(where), retry=RETRY_AFTER).encode()
     # 503 with Retry-After is the HTTP way to say "busy, come back soon"; a proxy in front may try another server.

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
@@ -65,6 +66,9 @@ class Server:
                 with urllib.request.urlopen(self.url, timeout=1) as response:
                     if response.status == 200:
                         return time.perf_counter() - started
+            except urllib.error.HTTPError as error:
+                if error.code == 503:  # the server's waiting room (admission.py): it serves, and is busy
+                    return time.perf_counter() - started
             except OSError:
                 pass
             if time.perf_counter() > deadline:

@@ -89,3 +89,26 @@ async def test_a_waiting_newcomer_gets_a_page_that_retries_and_then_the_game(tmp
             await playing.close()
             for newcomer in newcomers:
                 await newcomer.aclose()
+
+
+def test_a_place_not_claimed_for_a_while_is_passed_over() -> None:
+    clock = Clock()
+    room = admission.WaitingRoom(joins_per_second=1, clock=clock)
+    room.lag = admission.BUSY_LAG * 2  # busy: nobody new goes in, whatever tokens there are
+    room.ticket()  # someone who closed the tab (or a script that keeps no cookies) and never shows it again
+    stays = room.ticket()
+    clock.now += 2 * admission.RETRY_AFTER
+    assert not room.admit(stays)  # still busy; the one who stays keeps showing their ticket
+    clock.now += 2 * admission.RETRY_AFTER
+    room.lag = 0.0
+    assert room.admit(stays)  # the place of the one who left did not cost a turn
+    assert not room.admit(None)  # nobody waits now, but that turn was the last token for a second
+    clock.now += 1
+    assert room.admit(None)
+
+
+def test_a_ticket_from_another_room_is_no_ticket() -> None:
+    room, earlier = admission.WaitingRoom(), admission.WaitingRoom()  # e.g. before the server was restarted
+    assert admission._parse_ticket(room, f'{room.name}.7') == 7
+    assert admission._parse_ticket(room, f'{earlier.name}.7') is None  # its holder is a newcomer here
+    assert admission._parse_ticket(room, 'garbage') is None
