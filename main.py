@@ -15,6 +15,7 @@ import db
 import nicegui_tuning
 import settings
 import socket_guard
+from ui import readme
 from ui.site import ROUTES, hilo_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
 
 ASSETS = Path(__file__).parent / 'assets'
@@ -30,6 +31,7 @@ nicegui_tuning.install()
 app.on_shutdown(db.stop)
 socket_guard.install(allowed_origins=config.allowed_origins)
 app.add_static_files('/assets', ASSETS)
+readme.install()  # /readme: the learner's window links to it
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
