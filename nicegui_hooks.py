@@ -26,14 +26,15 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from nicegui import Client, Event, helpers, json, ui
+from nicegui import Client, Event, core, helpers, ui
 from nicegui.events import GenericEventArguments
+from socketio import packet
 
 # client id -> what the page's window does with a message from its browser
 watched: dict[str, Callable[[dict[str, Any]], None]] = {}
 
 Around = Callable[[ui.element, str, str, Callable[..., Any], GenericEventArguments], Any]
-Sent = Callable[[str, dict[str, Any], int], None]
+Sent = Callable[[str, dict[Any, Any], int], None]  # data: element ids (and '_id') to what changed
 
 
 def received(message: dict[str, Any]) -> None:
@@ -81,7 +82,7 @@ def watch_outbox(client: Client, on_sent: Sent) -> Callable[[], None]:
     async def emit_and_tell(message: tuple[str, str, Any]) -> None:
         await emit(message)
         _, kind, data = message
-        on_sent(kind, data, 2 + len(json.dumps([kind, data]).encode()))  # 4: a message, 2: an event
+        on_sent(kind, data, frame_size(kind, data))
     outbox._emit = emit_and_tell  # type: ignore[method-assign]
 
     def stop() -> None:
@@ -92,15 +93,22 @@ def watch_outbox(client: Client, on_sent: Sent) -> Callable[[], None]:
     return stop
 
 
+def frame_size(kind: str, data: Any) -> int:
+    """Bytes on the wire of a Socket.IO event, as python-socketio encodes it: ``42["update",{...}]`` (Engine.IO's 4
+    for a message, Socket.IO's 2 for an event)."""
+    return 1 + len(core.sio.packet_class(packet.EVENT, data=[kind, data]).encode().encode())
+
+
 def receivers(event: Event[Any], wanted: Callable[[Any], bool]) -> list[tuple[Any, Client]]:
-    """The elements whose methods are subscribed to ``event`` and that are ``wanted``, with their pages; elements of
-    pages that are gone are left out (a page that goes without its elements being deleted leaves them subscribed)."""
+    """The elements whose methods are subscribed to ``event`` and that are ``wanted``, with their pages. Elements of
+    pages that NiceGUI has let go are left out: such a page may leave its elements subscribed (the tests' pages do).
+    """
     found = []
     for callback in event.callbacks:
         owner = getattr(callback.func, '__self__', None)
         if isinstance(owner, ui.element) and wanted(owner):
             client = owner._client()
-            if client is not None and not client.is_deleted and not owner.is_deleted:
+            if client is not None and Client.instances.get(client.id) is client and not owner.is_deleted:
                 found.append((owner, client))
     return found
 
@@ -119,6 +127,7 @@ async def sent(clients: Iterable[Client], *, since: float, limit: float = 5.0) -
 
 
 def name(element: ui.element) -> str:
-    """What to call an element for a learner: its class, id and marker (``QuietInput 12 "guess-box"``)."""
-    marker = f' "{element._markers[0]}"' if element._markers else ''
-    return f'{type(element).__name__} {element.id}{marker}'
+    """What to call an element for a learner: its class, id and marker, or else its label for screen readers
+    (``QuietInput 12 "guess-box"``)."""
+    called = element._markers[0] if element._markers else element.props.get('aria-label')
+    return f'{type(element).__name__} {element.id}' + (f' "{called}"' if called else '')

@@ -55,7 +55,7 @@ class Window(ui.card):
 
     def __init__(self, panel: GamePanel) -> None:
         super().__init__()
-        self.classes('hilo-window gap-2').props('role=region aria-label="How it works"').mark('window')
+        self.classes('hilo-window w-full gap-2').props('role=region aria-label="How it works"').mark('window')
         self.entries: list[tuple[Action, ui.html]] = []
         with self:
             with ui.row().classes('w-full items-center justify-between no-wrap'):
@@ -72,7 +72,7 @@ class Window(ui.card):
         if self.is_deleted:
             return
         with self.list:
-            entry = ui.html(render(action, newest=True), tag='article').classes('hilo-action').mark('action')
+            entry = ui.html(render(action, newest=True), tag='article').classes('hilo-action')
         entry.move(self.list, target_index=0)
         if self.entries:
             previous, element = self.entries[0]

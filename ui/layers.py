@@ -122,10 +122,12 @@ def _browser(action: Action) -> str:
     if action.message is None:
         return _layer('browser', f'at {stamp}', _p('No websocket message: the handler was called directly '
                                                    '(as NiceGUI\'s simulated user does in the tests).'))
+    event, *keys = action.event.split('.')
+    which = f' ({", ".join(key.capitalize() for key in keys)})' if keys else ''
     frame = json.dumps(['event', action.message], ensure_ascii=False)
-    details = _p(f'A “{action.event}” event of {action.element}, at {stamp}, {len(frame.encode()) + 2:,} bytes. '
-                 'The arguments travel as JSON text: the box\'s text, as typed.')
-    return _layer('browser', 'the start', details + _code(f'42{_json(["event", action.message])}', 'json'))
+    details = _p(f'A “{event}” event{which} of {action.element}, {len(frame.encode()) + 2:,} bytes. Its '
+                 'arguments travel as JSON text: here, the text in the box.')
+    return _layer('browser', f'at {stamp}', details + _code(f'42{_json(["event", action.message])}', 'json'))
 
 
 def _python(action: Action) -> str:
@@ -157,7 +159,8 @@ def _database(action: Action) -> str:
         + (_code(_json(statement.parameters), 'json') if statement.parameters else '')
         for statement in recording.statements)
     count = len(recording.statements)
-    return _layer('database', f'{count} {"statement" if count == 1 else "statements"}', head + statements)
+    return _layer('database', f'+{_ms(recording.queued - action.arrived)}, '
+                  f'{count} {"statement" if count == 1 else "statements"}', head + statements)
 
 
 def _update(action: Action) -> str:
@@ -171,7 +174,8 @@ def _update(action: Action) -> str:
         parts.append(_p(f'Your win changed the top 10: {pages} other {"page" if pages == 1 else "pages"} of this '
                         f'range got the new table, all of them sent {when} after the win was stored.'))
     size = sum(reply.size for reply in action.replies)
-    return _layer('update', f'{size:,} bytes', ''.join(parts))
+    when = f'+{_ms(action.replies[0].at - action.arrived)}, ' if action.replies else ''
+    return _layer('update', f'{when}{size:,} bytes', ''.join(parts))
 
 
 def _layer(key: str, timing: str, body: str) -> str:

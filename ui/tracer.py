@@ -137,7 +137,7 @@ class Tracer:
             action.what, action.answer, action.rules, action.expects_reply = 'Too late', 'the win is being stored', \
                 None, False
 
-    def _sent(self, kind: str, data: dict[str, Any], size: int) -> None:
+    def _sent(self, kind: str, data: dict[Any, Any], size: int) -> None:
         action = next((action for action in self.unfinished if action.what and action.expects_reply
                        and not action.replies and (action.won or not action.expects_win)), None)
         if action is None:

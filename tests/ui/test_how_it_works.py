@@ -107,7 +107,8 @@ async def test_a_guess_shows_every_layer_on_its_own_page_and_nothing_on_another(
     # 1. The message as the browser sent it: the guess box's keydown listener, with the typed text as JSON.
     box = element(ann, 'guess-box', ui.input)
     (listener,) = box._event_listeners.values()
-    assert '1. Browser → server' in shown
+    assert '1. Browser → server · at ' in shown
+    assert f'A “keydown” event (Enter) of QuietInput {box.id} "guess-box"' in shown
     assert f'"id": {box.id},' in shown
     assert f'"listener_id": "{listener.id}"' in shown
     assert f'"args": [\n      "\\"{number}\\""\n    ]' in shown
@@ -117,13 +118,13 @@ async def test_a_guess_shows_every_layer_on_its_own_page_and_nothing_on_another(
     assert f'NiceGUI called GamePanel.submit (ui/game_panel.py, line {line}).' in shown
     assert f'answered: {said}.' in shown
     # 3. The UPDATE that stored it, with this round's values, in a transaction of the group commit.
-    assert '3. Database · 1 statement' in shown
+    assert re.search(r'3\. Database · \+[\d.,]+ ms, 1 statement', shown)
     assert 'UPDATE active_round\n  SET guesses=?' in shown
     assert f'"after": "{number}"' in shown
     assert '"before": ""' in shown
     assert 'one transaction' in shown
     # 4. The update sent back, with the answer in it.
-    assert re.search(r'4\. Server → browser · [\d,]+ bytes', shown)
+    assert re.search(r'4\. Server → browser · \+[\d.,]+ ms, [\d,]+ bytes', shown)
     assert 'Label' in shown
     assert '"feedback"' in shown
     assert '"guess-box"' in shown
