@@ -81,12 +81,14 @@ async def start() -> None:
     global _watching  # noqa: PLW0603  (one set of listeners for all windows)
     if _watching is not None and _watching.database is not engine._database:
         _watching = None  # the database was closed and opened again since (tests do): its listeners went with it
-    if _watching is None:
-        writer = rounds.writer()
-        _watching = _Watching(engine._database, writer, asyncio.get_running_loop())
-        writer.queue = partial(_queue, writer)  # type: ignore[method-assign]
-        await engine.listen(_LISTENERS)
-    _watching.windows += 1
+    if _watching is not None:
+        _watching.windows += 1
+        return
+    writer = rounds.writer()
+    # Counted before the listeners are added: a window that closes meanwhile removes them after they are added.
+    _watching = _Watching(engine._database, writer, asyncio.get_running_loop(), windows=1)
+    writer.queue = partial(_queue, writer)  # type: ignore[method-assign]
+    await engine.listen(_LISTENERS)
 
 
 async def stop() -> None:

@@ -92,3 +92,11 @@ async def test_the_listeners_are_there_only_while_a_window_is_open(database: Pat
     assert not listening()
     assert 'queue' not in vars(db.rounds.writer())
     assert not db.watch.is_watching()
+
+
+async def test_a_window_that_closes_while_it_opens_leaves_no_listener(database: Path) -> None:
+    sqlite = engine._database.sqlite if engine._database is not None else None
+    assert sqlite is not None
+    await asyncio.gather(db.watch.start(), db.watch.stop())  # the listeners are added in the database's thread
+    assert not event.contains(sqlite, 'after_cursor_execute', db.watch._after)
+    assert not db.watch.is_watching()
