@@ -16,15 +16,13 @@ from .tracer import KEPT, Tracer
 
 INTRO = 'Each thing you do here (a guess, a win, Play again) goes from your browser to Python, to the database ' \
         'and back. Make a guess and watch it go, newest first.'
-OPEN_CLASS = 'hilo-window-open'  # on the layout while the window is open: the game and the window side by side
 
 
 class HowItWorks(ui.switch):
     """The switch; ``follow`` tells it which game panel's actions to show."""
 
-    def __init__(self, layout: ui.element) -> None:
+    def __init__(self) -> None:
         super().__init__('How it works', on_change=self._toggle)
-        self.layout = layout
         self.panel: GamePanel | None = None
         self.window: Window | None = None
         self.classes('hilo-window-switch').props('color=primary').mark('how-it-works')
@@ -34,20 +32,19 @@ class HowItWorks(ui.switch):
         self.panel = panel
 
     async def _toggle(self, event: ValueChangeEventArguments) -> None:
-        if event.value and self.window is None and self.panel is not None and not self.panel.is_deleted:
-            self.window = Window(self.panel)
-            self.window.move(self.layout, target_index=self.layout.default_slot.children.index(self.panel) + 1)
-            self.layout.classes(add=OPEN_CLASS)
+        panel = self.panel
+        if event.value and self.window is None and panel is not None and not panel.is_deleted:
+            # Right after the game, in the view's own container: its CSS (.hilo-window in hilo.css) puts the window
+            # beside the game on a wide screen, below it on a phone.
+            view = panel.parent_slot.parent if panel.parent_slot is not None else None
+            if view is None:
+                return
+            self.window = Window(panel)
+            self.window.move(view, target_index=view.default_slot.children.index(panel) + 1)
             await self.window.tracer.start()
         elif not event.value and self.window is not None:
-            self._close()
-
-    def _close(self) -> None:
-        if self.window is not None:
             window, self.window = self.window, None
             window.delete()  # which stops its tracer (Window._handle_delete)
-            if not self.layout.is_deleted:
-                self.layout.classes(remove=OPEN_CLASS)
 
 
 class Window(ui.card):

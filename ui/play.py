@@ -24,11 +24,9 @@ async def play_page() -> None:
     player_id = app.storage.browser['id']
     active = await db.resume_or_start_round(player_id=player_id, max_number=max_number)
     scores = await db.board(max_number=max_number, player_id=player_id)
-    # The "How it works" switch opens the learner's window beside the game (below it on a phone): see hilo.css.
-    with ui.element().classes('hilo-play') as layout:
-        how_it_works = HowItWorks(layout)
-        panel = GamePanel(active, name=name, player_id=player_id)  # built once everything is read: it shows at once
-        board = ScoreBoard(player_id=player_id, max_number=max_number)
+    how_it_works = HowItWorks()  # the switch that opens the learner's window beside the game
+    panel = GamePanel(active, name=name, player_id=player_id)  # built once everything is read: it shows at once
+    board = ScoreBoard(player_id=player_id, max_number=max_number)
     how_it_works.follow(panel)
     board.fill(scores)
     panel.won.subscribe(board.own_win)  # messages go up from the panel; the page passes them down to the board
