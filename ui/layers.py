@@ -48,6 +48,7 @@ class Code:
 
     @staticmethod
     def of(function: Any) -> Code:
+        """Where a function (or method) is defined."""
         code = function.__code__
         return Code(Path(code.co_filename).resolve().relative_to(ROOT).as_posix(), code.co_qualname,
                     code.co_firstlineno)
@@ -124,7 +125,7 @@ def _browser(action: Action) -> str:
                                                    '(as NiceGUI\'s simulated user does in the tests).'))
     event, *keys = action.event.split('.')
     which = f' ({", ".join(key.capitalize() for key in keys)})' if keys else ''
-    frame = json.dumps(['event', action.message], ensure_ascii=False)
+    frame = json.dumps(['event', action.message], ensure_ascii=False, separators=(',', ':'))  # as the browser wrote it
     details = _p(f'A “{event}” event{which} of {action.element}, {len(frame.encode()) + 2:,} bytes. Its '
                  'arguments travel as JSON text: here, the text in the box.')
     return _layer('browser', f'at {stamp}', details + _code(f'42{_json(["event", action.message])}', 'json'))

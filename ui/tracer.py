@@ -55,7 +55,7 @@ class Tracer:
         nicegui_hooks.watched[self.client.id] = self._received
         self.undo += [nicegui_hooks.time_listeners([self.panel.guess_box, self.panel.guess_button], self._around),
                       nicegui_hooks.watch_outbox(self.client, self._sent)]
-        self.panel.won.subscribe(self._won)
+        self.panel.won.subscribe(self._won, unsubscribe_on_delete=False)  # stop() does it, also when the page goes
         self.panel.submit = self._submit  # type: ignore[method-assign]
         await db.watch.start()
 

@@ -44,6 +44,7 @@ def test_the_window_opens_from_the_keyboard_and_shows_every_layer_of_a_guess(new
     shown = entry.locator('code.language-json').first.inner_text()
     assert json.loads(shown.removeprefix('42')) == json.loads(sent.removeprefix('42'))
     assert json.loads(json.loads(sent.removeprefix('42'))[1]['args'][0]) == '500'
+    expect(entry).to_contain_text(f'{len(sent.encode()):,} bytes. Its arguments travel as JSON text')
     # 2. to 4. The handler, the UPDATE with this guess in it, and the update that came back.
     expect(entry).to_contain_text('NiceGUI called GamePanel.submit (ui/game_panel.py, line')
     expect(entry.locator('code.language-sql')).to_contain_text('UPDATE active_round')
