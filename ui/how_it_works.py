@@ -25,7 +25,7 @@ class HowItWorks(ui.switch):
         super().__init__('How it works', on_change=self._toggle)
         self.panel: GamePanel | None = None
         self.window: Window | None = None
-        self.classes('hilo-window-switch').props('color=primary').mark('how-it-works')
+        self.classes('hilo-window-switch').mark('how-it-works')
 
     def follow(self, panel: GamePanel) -> None:
         """Show the actions of this game panel."""
