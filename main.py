@@ -20,6 +20,7 @@ import nicegui_tuning
 import presence
 import settings
 import socket_guard
+from ui import readme
 from ui.site import ROUTES, hilo_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
 
 ASSETS = Path(__file__).parent / 'assets'
@@ -44,6 +45,7 @@ app.on_startup(lambda: background_tasks.create(waiting_room.watch(), name='waiti
 app.add_static_files('/assets', ASSETS)
 api.install(app)  # the JSON API (api/), documented at /docs
 presence.install()  # 'N playing now': counts the open game views of each range
+readme.install()  # /readme: the learner's window links to it
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 

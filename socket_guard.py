@@ -29,6 +29,8 @@ from typing import Any
 from nicegui import Client, background_tasks, core
 from nicegui import nicegui as nicegui_server
 
+import nicegui_hooks
+
 RATE = 20.0  # messages a second, per socket, sustained
 BURST = 40.0  # messages a socket may send at once
 QUEUE_LIMIT = 100  # messages waiting for their turn; a socket that sends more than that is disconnected
@@ -92,6 +94,7 @@ class _Guard:
                 if not check(sid, message):
                     log.info('dropped a malformed or forged message from socket %s', sid)
                     return None
+                nicegui_hooks.received(message)  # for the learner's window: one look, while no window is open
                 result = handler(sid, message)
                 return await result if inspect.isawaitable(result) else result  # the handshake is asynchronous
 

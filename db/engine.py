@@ -129,6 +129,27 @@ async def run(work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await _database.run(work, *args, **kwargs)
 
 
+async def listen(listeners: dict[str, Callable[..., Any]], *, add: bool = True) -> None:
+    """Add (or, with ``add=False``, remove) SQLAlchemy event listeners on the engine, such as
+    ``{'after_cursor_execute': note}``: the learner's window (db/watch.py) listens only while a window is open.
+
+    SQLAlchemy's lists of listeners must not change while a statement goes through them, so on SQLite the change is
+    made in the database's own thread, between two transactions. (PostgreSQL's statements run in this thread.)
+    """
+    if _database is None:
+        raise RuntimeError('db.start() must run before the database is used')
+    engine = _database.sqlite or (_database.postgres.sync_engine if _database.postgres is not None else None)
+    assert engine is not None
+
+    def change() -> None:
+        for name, listener in listeners.items():
+            (event.listen if add else event.remove)(engine, name, listener)
+    if _database.thread is not None:
+        await asyncio.get_running_loop().run_in_executor(_database.thread, change)
+    else:
+        change()
+
+
 def is_sqlite() -> bool:
     """Whether the game runs on SQLite (the default) rather than a database server."""
     return _database is not None and _database.sqlite is not None
