@@ -5,8 +5,10 @@ This file only wires the parts together; each part lives in its own place:
 ``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages),
 ``socket_guard.py`` (checks on every message from a browser) and ``ui/`` (the pages players see).
 """
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from nicegui import app, ui
 from nicegui.storage import Storage
@@ -38,6 +40,19 @@ app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 # building a page can take longer than NiceGUI's default of 3 s: a slow page is better than an error page.
 for path in ROUTES:
     ui.page(path, response_timeout=20)(hilo_page)
+
+
+def stopped(signal_number: int, frame: FrameType | None) -> None:
+    """Ctrl+C (SIGINT) or SIGTERM: one line and exit status 0, after uvicorn has shut the game down cleanly."""
+    print('hilo: stopped', flush=True)
+    sys.exit(0)
+
+
+# While it serves, uvicorn catches both signals and shuts down (on_shutdown runs db.stop, which stores the guesses on
+# their way), then raises the signal again for the handler that was there before: Python's own would print a
+# KeyboardInterrupt traceback for Ctrl+C and end with status -15 for SIGTERM. This one says so in one line instead.
+for stop_signal in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(stop_signal, stopped)
 
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
