@@ -10,12 +10,13 @@ import errno
 import os
 import secrets
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 APP_DIR = Path(__file__).resolve().parent
 SECRET_FILE = 'storage-secret'
+DEFAULT_PORT = '8080'
 
 
 class SettingsError(Exception):
@@ -48,13 +49,15 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
     Also checks that they work on this machine: the port is free and the data folder can hold the session secret.
     """
     options = _parser(environ).parse_args(argv)
-    if not 1 <= options.port <= 65535:
-        raise SettingsError(f'--port must be from 1 to 65535, not {options.port}')
+    # A wrong port names where it came from: the flag, or the variable when no flag was given.
+    option, port_text = ('--port', options.port) if options.port is not None else \
+        ('HILO_PORT', environ.get('HILO_PORT', DEFAULT_PORT))
+    port = _port(option, port_text)
     data_dir = Path(options.data_dir).expanduser().resolve()
-    _check_port_is_free(options.host, options.port)
+    _check_port_is_free(options.host, port)
     return Settings(
         host=options.host,
-        port=options.port,
+        port=port,
         data_dir=data_dir,
         database=Path(options.database).expanduser() if options.database else data_dir / 'hilo.sqlite3',
         database_url=options.database_url or None,
@@ -72,8 +75,7 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
                                  epilog='Every option can also be set by the environment variable in brackets.')
     parser.add_argument('--host', default=environ.get('HILO_HOST', '127.0.0.1'),
                         help='address to listen on; 0.0.0.0 lets other machines join (HILO_HOST, default: %(default)s)')
-    parser.add_argument('--port', type=_whole_number('--port'), default=environ.get('HILO_PORT', '8080'),
-                        help='port to listen on (HILO_PORT, default: %(default)s)')
+    parser.add_argument('--port', help=f'port to listen on (HILO_PORT, default: {DEFAULT_PORT})')
     parser.add_argument('--data-dir', default=environ.get('HILO_DATA_DIR', str(APP_DIR / 'data')),
                         help='folder for the database, the session secret and player sessions '
                              '(HILO_DATA_DIR, default: data/ next to main.py)')
@@ -100,13 +102,15 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         raise SettingsError(message)
 
 
-def _whole_number(option: str) -> Callable[[str], int]:
-    def convert(text: str) -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f'{option} must be a whole number, not {text!r}') from None
-    return convert
+def _port(option: str, text: str) -> int:
+    """The port number in ``text``, or a :class:`SettingsError` that names ``option`` (a flag or a variable)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise SettingsError(f'{option} must be a whole number, not {text!r}') from None
+    if not 1 <= port <= 65535:
+        raise SettingsError(f'{option} must be from 1 to 65535, not {port}')
+    return port
 
 
 def _yes_or_no(variable: str, text: str) -> bool:

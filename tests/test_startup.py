@@ -100,7 +100,9 @@ def test_a_database_damaged_inside_gives_one_clear_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(('options', 'env', 'expected'), [
     (['--port', 'eighty'], {}, "--port must be a whole number, not 'eighty'"),
     (['--port', '70000'], {}, '--port must be from 1 to 65535'),
-    ([], {'HILO_PORT': 'x'}, "--port must be a whole number, not 'x'"),
+    ([], {'HILO_PORT': 'x'}, "HILO_PORT must be a whole number, not 'x'"),
+    ([], {'HILO_PORT': '0'}, 'HILO_PORT must be from 1 to 65535, not 0'),
+    (['--port', '-1'], {'HILO_PORT': 'x'}, '--port must be from 1 to 65535, not -1'),  # the flag wins
     ([], {'HILO_ECHO_SQL': 'maybe'}, "HILO_ECHO_SQL must be yes or no, not 'maybe'"),
     (['--colour'], {}, 'unrecognized arguments: --colour'),
 ])
