@@ -51,10 +51,12 @@ def stopped(signal_number: int, frame: FrameType | None) -> None:
 # While it serves, uvicorn catches both signals and shuts down (on_shutdown runs db.stop, which stores the guesses on
 # their way), then raises the signal again for the handler that was there before: Python's own would print a
 # KeyboardInterrupt traceback for Ctrl+C and end with status -15 for SIGTERM. This one says so in one line instead.
-for stop_signal in (signal.SIGINT, signal.SIGTERM):
-    signal.signal(stop_signal, stopped)
+before = {stop_signal: signal.signal(stop_signal, stopped) for stop_signal in (signal.SIGINT, signal.SIGTERM)}
 
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
 ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
        storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0)
+# ui.run comes back here only if it did not serve (in NiceGUI's simulated tests, say): leave the signals as they were.
+for stop_signal, handler in before.items():
+    signal.signal(stop_signal, handler)
