@@ -6,9 +6,8 @@ costs the server one page, one connection and the views they open. ``ROUTES`` ma
 """
 from __future__ import annotations
 
-from nicegui import ui
-
 from .frame import frame
+from .not_found import Views
 from .play import play_page
 from .welcome import welcome_page
 
@@ -21,4 +20,4 @@ ROUTES = {
 def hilo_page() -> None:
     """Build the frame and the view for the address the browser asked for."""
     with frame():
-        ui.sub_pages(ROUTES)
+        Views(ROUTES)  # ui.sub_pages, with a Hi-Lo page for an unknown address (ui/not_found.py)
