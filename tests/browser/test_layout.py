@@ -69,11 +69,8 @@ def test_dark_mode_renders_readable_text(new_page: PageMaker) -> None:
     page = new_page(height=560)
     sign_in(page, name='Kim', max_number=100)
     play_to_win(page)
-    theme = page.get_by_role('button', name=re.compile('Colour theme'))
-    for _ in range(3):  # auto -> dark (-> light -> auto): click until the page is dark
-        if page.locator('body.body--dark').count():
-            break
-        theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # as the system, which is light here
+    page.get_by_role('button', name=re.compile('Colour theme')).click()  # one click: dark
     expect(page.locator('body.body--dark')).to_have_count(1)
 
     samples = {
@@ -95,3 +92,21 @@ def test_dark_mode_renders_readable_text(new_page: PageMaker) -> None:
 
     page.reload()  # the choice is remembered
     expect(page.locator('body.body--dark')).to_have_count(1)
+
+
+def test_on_a_dark_system_each_click_of_the_theme_button_changes_what_the_player_sees(new_page: PageMaker) -> None:
+    page = new_page(color_scheme='dark')
+    page.goto('/')
+    theme = page.get_by_role('button', name=re.compile('Colour theme'))
+    expect(theme).to_have_accessible_name(re.compile('as the system'))
+    expect(page.locator('body.body--dark')).to_have_count(1)  # as the system: dark
+
+    theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # the first click shows light at once
+    expect(theme).to_have_accessible_name('Colour theme: light (switch to dark)')
+    page.reload()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # remembered
+
+    theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(1)  # dark again, which is the system's choice...
+    expect(theme).to_have_accessible_name(re.compile('as the system'))  # ...so the page follows the system again
