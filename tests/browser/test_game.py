@@ -101,3 +101,37 @@ def test_a_reload_resumes_the_round_and_a_new_browser_session_remembers_the_name
     expect(reopened.get_by_label(re.compile('or any whole number'))).to_have_value('1,000,000')
     reopened.goto('/play')
     expect(reopened.get_by_text('Guesses: 2 (par 20)')).to_be_visible()
+
+
+CELEBRATION_JS = """() => {
+    const feedback = document.querySelector('[role=status]'), card = feedback.closest('.q-card');
+    const rank = card.querySelector('.hilo-rank');
+    return {
+        headline: getComputedStyle(feedback).animationName,
+        confetti: getComputedStyle(card, '::after').animationName,
+        confettiShown: getComputedStyle(card, '::after').display !== 'none',
+        icon: getComputedStyle(rank, '::before').content,
+        iconFont: document.fonts.check('24px "Material Icons"'),
+    };
+}"""
+
+
+def test_a_win_is_celebrated_and_a_player_who_wants_less_motion_gets_it_without_motion(new_page: PageMaker) -> None:
+    page = new_page()
+    sign_in(page, name='Ann', max_number=10)
+    count = play_to_win(page)
+    expect(feedback(page)).to_have_text(re.compile(rf'^\d+ is correct: you got it in {count} guess(es)?!$'))
+    expect(page.get_by_text('A new #1 on the 1–10 board, and a personal best!')).to_be_visible()
+    celebration = page.evaluate(CELEBRATION_JS)
+    assert celebration['headline'] == 'hilo-pop'
+    assert celebration['confetti'] == 'hilo-confetti'
+    assert celebration['confettiShown']
+    assert 'emoji_events' in celebration['icon']  # a cup for a new #1, drawn by the icon font...
+    assert celebration['iconFont']  # ...which is loaded, so the cup looks the same on every machine
+
+    calm = new_page(reduced_motion='reduce')
+    sign_in(calm, name='Bea', max_number=10)
+    play_to_win(calm)
+    celebration = calm.evaluate(CELEBRATION_JS)
+    assert celebration['headline'] == 'none'
+    assert not celebration['confettiShown']
