@@ -33,6 +33,7 @@ app.on_shutdown(db.stop)
 socket_guard.install(allowed_origins=config.allowed_origins)
 app.add_static_files('/assets', ASSETS)
 ui.add_css(ASSETS / 'hilo.css', shared=True)
+ui.add_body_html(f'<script>{(ASSETS / "hilo.js").read_text()}</script>', shared=True)  # what it does: see the file
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 
 # Every address of the game is one page (ui/site.py), which shows the view for the address inside the frame; an

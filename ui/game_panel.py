@@ -8,6 +8,7 @@ milliseconds later with other players' guesses (see db/rounds.py).
 from __future__ import annotations
 
 import asyncio
+import json
 
 from nicegui import Event, background_tasks, ui
 
@@ -20,6 +21,7 @@ from .text import duration, plural, range_text
 
 GUESS_LABEL = 'Your guess'
 AGAIN_LABEL = 'Press Enter to play again'
+CHANGED_ELSEWHERE = 'This round was played in another tab, so it is reloaded here.'
 # How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
 ANSWER_STYLE = {
     game.Answer.HIGHER: ('↑ higher', 'bg-teal-700 text-white'),
@@ -48,7 +50,8 @@ class GamePanel(ui.card):
                 # The box keeps the keyboard focus for the whole visit: Enter sends a guess, and after a win Enter
                 # starts the next round. Its text goes to the server only then (see QuietInput).
                 self.guess_box = QuietInput(GUESS_LABEL, on_submit=self.submit) \
-                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow').mark('guess-box')
+                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow hilo-guess-box') \
+                    .mark('guess-box')
                 self.guess_button = ui.button('Guess').classes('h-14').mark('guess-button play-again') \
                     .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
                         js_handler=self.guess_box.send_text_js)
@@ -188,9 +191,9 @@ class GamePanel(ui.card):
             self._changed_elsewhere()
 
     def _changed_elsewhere(self) -> None:
-        # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead.
-        ui.notify('This round was played in another tab, so it is reloaded here.', type='warning')
-        ui.navigate.reload()
+        # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead. The
+        # notice would go with the page, so the browser keeps it for the reloaded page to show (see assets/hilo.js).
+        ui.run_javascript(f'sessionStorage.setItem("hilo-notice", {json.dumps(CHANGED_ELSEWHERE)}); location.reload()')
 
     @property
     def _round_id(self) -> int:
