@@ -35,6 +35,9 @@ app.add_static_files('/assets', ASSETS)
 ui.add_css(ASSETS / 'hilo.css', shared=True)
 ui.add_body_html(f'<script>{(ASSETS / "hilo.js").read_text()}</script>', shared=True)  # what it does: see the file
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
+# Quasar's loading bar runs along the top during every XMLHttpRequest, which Hi-Lo never makes itself (its messages go
+# over the websocket): it would only flicker, with no accessible name, whenever Socket.IO falls back to polling.
+app.config.quasar_config['loadingBar']['skipHijack'] = True
 
 # Every address of the game is one page (ui/site.py), which shows the view for the address inside the frame; an
 # unknown address gets the frame with a "not found" view (the root page). When hundreds of players arrive at once,
@@ -57,6 +60,7 @@ before = {stop_signal: signal.signal(stop_signal, stopped) for stop_signal in (s
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
 ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
+       language='en-GB',  # <html lang="en-GB"> for screen readers (and Quasar's own words in British English)
        storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0)
 # ui.run comes back here only if it did not serve (in NiceGUI's simulated tests, say): leave the signals as they were.
 for stop_signal, handler in before.items():

@@ -27,4 +27,4 @@ def not_found_view(path: str) -> None:
         ui.label('This page does not exist').classes('text-2xl font-bold').props('role=heading aria-level=1')
         ui.label(f'There is nothing at {path} in Hi-Lo. Perhaps the address was mistyped, or the link is old.') \
             .classes('hilo-name')  # a long address wraps on a phone
-        ui.link('Back to the game', '/').classes('text-lg').mark('home')
+        ui.link('Back to the game', '/').classes('text-lg text-primary').mark('home')
