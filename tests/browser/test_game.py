@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import SCREENSHOTS, board_rows, feedback, guess, guess_box, play_to_win, sign_in
+from .players import board_rows, feedback, guess, guess_box, play_to_win, sign_in
 
 
-def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
+def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker, tmp_path: Path) -> None:
     page = new_page(height=560)
     page.goto('/')
     expect(page.get_by_label('Your name')).to_be_focused()
@@ -23,7 +24,7 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
     page.keyboard.press('Tab')  # on to the Play button; the board below follows the range typed
     expect(page.get_by_role('button', name='Play')).to_be_focused()
     expect(page.get_by_text('High scores · 1–1,000')).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / 'welcome.png', full_page=True)
+    page.screenshot(path=tmp_path / 'welcome.png', full_page=True)  # to look at when it fails
     page.keyboard.press('Enter')
 
     page.wait_for_url('**/play')
@@ -38,7 +39,7 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
     expect(board_rows(page)).to_have_count(1)
     expect(board_rows(page).first).to_contain_text('Kim (you)')
     expect(board_rows(page).first).to_contain_text(str(count))
-    page.screenshot(path=SCREENSHOTS / 'win.png', full_page=True)
+    page.screenshot(path=tmp_path / 'win.png', full_page=True)
 
     # The box keeps the focus after the win, and now says what Enter does.
     expect(page.get_by_role('textbox', name='Press Enter to play again')).to_be_focused()
