@@ -196,3 +196,13 @@ def game_panel_of(user: User) -> GamePanel:
 ])
 def test_the_result_against_par(guesses: int, said: str) -> None:
     assert game_panel._against_par(guesses, 7) == said
+
+
+async def test_the_clock_starts_at_the_first_counted_guess_not_at_page_load(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=1000)
+    clock = label(user, 'clock')
+    assert (clock.text, 'hilo-clock' in clock.classes) == ('Time: 0:00', False)  # reading the page costs no time
+    await guess(user, 'abc')  # not counted: the clock still waits
+    assert 'hilo-clock' not in clock.classes
+    await guess(user, '500')
+    assert 'hilo-clock' in clock.classes  # now it runs (the browser counts the seconds, see assets/hilo.css)
