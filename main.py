@@ -6,8 +6,10 @@ This file only wires the parts together; each part lives in its own place:
 ``socket_guard.py`` (checks on every message from a browser), ``admission.py`` (a waiting room for busy moments),
 ``nicegui_tuning.py`` (workarounds for costs inside NiceGUI) and ``ui/`` (the pages players see).
 """
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
@@ -43,11 +45,15 @@ app.add_middleware(admission.WaitingRoomMiddleware, room=waiting_room,
                    other=('/_nicegui', '/assets', '/api', '/docs', '/redoc', '/openapi.json', '/favicon.ico'))
 app.on_startup(lambda: background_tasks.create(waiting_room.watch(), name='waiting room'))
 app.add_static_files('/assets', ASSETS)
-api.install(app)  # the JSON API (api/), documented at /docs
-presence.install()  # 'N playing now': counts the open game views of each range
 readme.install()  # /readme: the learner's window links to it
+api.install(app)  # the JSON API (api/), documented at /docs (only its own routes: those above are not API)
+presence.install()  # 'N playing now': counts the open game views of each range
 ui.add_css(ASSETS / 'hilo.css', shared=True)
+ui.add_body_html(f'<script>{(ASSETS / "hilo.js").read_text()}</script>', shared=True)  # what it does: see the file
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
+# Quasar's loading bar runs along the top during every XMLHttpRequest, which Hi-Lo never makes itself (its messages go
+# over the websocket): it would only flicker, with no accessible name, whenever Socket.IO falls back to polling.
+app.config.quasar_config['loadingBar']['skipHijack'] = True
 
 # Every address of the game is one page (ui/site.py), which shows the view for the address inside the frame; an
 # unknown address gets the frame with a "not found" view (the root page). When hundreds of players arrive at once,
@@ -55,8 +61,24 @@ app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 for path in ROUTES:
     ui.page(path, response_timeout=20)(hilo_page)
 
+
+def stopped(signal_number: int, frame: FrameType | None) -> None:
+    """Ctrl+C (SIGINT) or SIGTERM: one line and exit status 0, after uvicorn has shut the game down cleanly."""
+    print('hilo: stopped', flush=True)
+    sys.exit(0)
+
+
+# While it serves, uvicorn catches both signals and shuts down (on_shutdown runs db.stop, which stores the guesses on
+# their way), then raises the signal again for the handler that was there before: Python's own would print a
+# KeyboardInterrupt traceback for Ctrl+C and end with status -15 for SIGTERM. This one says so in one line instead.
+before = {stop_signal: signal.signal(stop_signal, stopped) for stop_signal in (signal.SIGINT, signal.SIGTERM)}
+
 # reconnect_timeout: a page whose connection drops for a few seconds (a train, a flaky Wi-Fi) carries on as it was;
 # after 5 s without it, the server lets the page go and the browser reloads it, into the same round.
 ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
+       language='en-GB',  # <html lang="en-GB"> for screen readers (and Quasar's own words in British English)
        storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0,
        fastapi_docs=api.DOCS)  # /docs, /redoc and /openapi.json list the API's routes (and not the pages)
+# ui.run comes back here only if it did not serve (in NiceGUI's simulated tests, say): leave the signals as they were.
+for stop_signal, handler in before.items():
+    signal.signal(stop_signal, handler)

@@ -17,6 +17,8 @@ from typing import TypeVar
 
 APP_DIR = Path(__file__).resolve().parent
 SECRET_FILE = 'storage-secret'
+DEFAULT_PORT = '8080'
+DEFAULT_JOINS_PER_SECOND = '60'
 T = TypeVar('T')
 
 
@@ -51,15 +53,21 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
     Also checks that they work on this machine: the port is free and the data folder can hold the session secret.
     """
     options = _parser(environ).parse_args(argv)
-    if not 1 <= options.port <= 65535:
-        raise SettingsError(f'--port must be from 1 to 65535, not {options.port}')
-    if options.joins_per_second <= 0:
-        raise SettingsError(f'--joins-per-second must be more than 0, not {options.joins_per_second:g}')
+    # A wrong value names where it came from: the flag, or the variable when no flag was given.
+    port_from, port = _number(options.port, environ, flag='--port', variable='HILO_PORT', default=DEFAULT_PORT,
+                              convert=int, what='a whole number')
+    if not 1 <= port <= 65535:
+        raise SettingsError(f'{port_from} must be from 1 to 65535, not {port}')
+    joins_from, joins_per_second = _number(options.joins_per_second, environ, flag='--joins-per-second',
+                                           variable='HILO_JOINS_PER_SECOND', default=DEFAULT_JOINS_PER_SECOND,
+                                           convert=float, what='a number')
+    if not joins_per_second > 0:
+        raise SettingsError(f'{joins_from} must be more than 0, not {joins_per_second:g}')
     data_dir = Path(options.data_dir).expanduser().resolve()
-    _check_port_is_free(options.host, options.port)
+    _check_port_is_free(options.host, port)
     return Settings(
         host=options.host,
-        port=options.port,
+        port=port,
         data_dir=data_dir,
         database=Path(options.database).expanduser() if options.database else data_dir / 'hilo.sqlite3',
         database_url=options.database_url or None,
@@ -68,7 +76,7 @@ def load(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Settin
         allowed_origins=[origin.strip().rstrip('/') for origin in options.allowed_origins.split(',') if origin.strip()]
         or None,
         storage_secret=environ.get('HILO_STORAGE_SECRET') or _stored_secret(data_dir),
-        joins_per_second=options.joins_per_second,
+        joins_per_second=joins_per_second,
     )
 
 
@@ -78,9 +86,7 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
                                  epilog='Every option can also be set by the environment variable in brackets.')
     parser.add_argument('--host', default=environ.get('HILO_HOST', '127.0.0.1'),
                         help='address to listen on; 0.0.0.0 lets other machines join (HILO_HOST, default: %(default)s)')
-    parser.add_argument('--port', type=_parsed('--port', int, 'a whole number'),
-                        default=environ.get('HILO_PORT', '8080'),
-                        help='port to listen on (HILO_PORT, default: %(default)s)')
+    parser.add_argument('--port', help=f'port to listen on (HILO_PORT, default: {DEFAULT_PORT})')
     parser.add_argument('--data-dir', default=environ.get('HILO_DATA_DIR', str(APP_DIR / 'data')),
                         help='folder for the database, the session secret and player sessions '
                              '(HILO_DATA_DIR, default: data/ next to main.py)')
@@ -99,10 +105,9 @@ def _parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument('--allowed-origins', default=environ.get('HILO_ALLOWED_ORIGINS', ''),
                         help='comma-separated web origins whose pages may connect, e.g. https://hilo.example.org, '
                              'when a proxy changes the address (HILO_ALLOWED_ORIGINS, default: the game\'s own origin)')
-    parser.add_argument('--joins-per-second', type=_parsed('--joins-per-second', float, 'a number'),
-                        default=environ.get('HILO_JOINS_PER_SECOND', '60'),
+    parser.add_argument('--joins-per-second',
                         help='the most players let in per second while the server keeps pace; more wait in line '
-                             '(HILO_JOINS_PER_SECOND, default: %(default)s)')
+                             f'(HILO_JOINS_PER_SECOND, default: {DEFAULT_JOINS_PER_SECOND})')
     return parser
 
 
@@ -111,13 +116,17 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         raise SettingsError(message)
 
 
-def _parsed(option: str, convert: Callable[[str], T], what: str) -> Callable[[str], T]:
-    def parse(text: str) -> T:
-        try:
-            return convert(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f'{option} must be {what}, not {text!r}') from None
-    return parse
+def _number(flag_value: str | None, environ: Mapping[str, str], *, flag: str, variable: str, default: str,
+            convert: Callable[[str], T], what: str) -> tuple[str, T]:
+    """The flag's value if given, else the variable's, else the default, as a number; with where it came from.
+
+    A value that is not a number raises a :class:`SettingsError` that names the flag or the variable.
+    """
+    source, text = (flag, flag_value) if flag_value is not None else (variable, environ.get(variable, default))
+    try:
+        return source, convert(text)
+    except ValueError:
+        raise SettingsError(f'{source} must be {what}, not {text!r}') from None
 
 
 def _yes_or_no(variable: str, text: str) -> bool:

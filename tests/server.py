@@ -76,9 +76,10 @@ class Server:
                 raise TimeoutError(f'the server did not serve within {timeout} s:\n{self.log.read_text()}')
             time.sleep(0.02)
 
-    def stop(self, timeout: float = 15) -> int:
-        """Stop the server with SIGTERM, the way a host stops a service; returns its exit code."""
-        return self._end(signal.SIGTERM, timeout)
+    def stop(self, timeout: float = 15, *, signal_number: signal.Signals = signal.SIGTERM) -> int:
+        """Stop the server with SIGTERM, the way a host stops a service (or SIGINT, as Ctrl+C in its terminal does);
+        returns its exit code."""
+        return self._end(signal_number, timeout)
 
     def kill(self) -> int:
         """Stop the server with SIGKILL: no shutdown code runs, as in a crash."""

@@ -100,8 +100,12 @@ def test_a_database_damaged_inside_gives_one_clear_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(('options', 'env', 'expected'), [
     (['--port', 'eighty'], {}, "--port must be a whole number, not 'eighty'"),
     (['--port', '70000'], {}, '--port must be from 1 to 65535'),
-    ([], {'HILO_PORT': 'x'}, "--port must be a whole number, not 'x'"),
+    ([], {'HILO_PORT': 'x'}, "HILO_PORT must be a whole number, not 'x'"),
+    ([], {'HILO_PORT': '0'}, 'HILO_PORT must be from 1 to 65535, not 0'),
+    (['--port', '-1'], {'HILO_PORT': 'x'}, '--port must be from 1 to 65535, not -1'),  # the flag wins
     ([], {'HILO_ECHO_SQL': 'maybe'}, "HILO_ECHO_SQL must be yes or no, not 'maybe'"),
+    (['--joins-per-second', 'lots'], {}, "--joins-per-second must be a number, not 'lots'"),
+    ([], {'HILO_JOINS_PER_SECOND': '0'}, 'HILO_JOINS_PER_SECOND must be more than 0, not 0'),
     (['--colour'], {}, 'unrecognized arguments: --colour'),
 ])
 def test_bad_option_values_give_one_clear_line(tmp_path: Path, options: list[str], env: dict[str, str],
@@ -115,6 +119,8 @@ def test_help_lists_every_option_with_its_environment_variable() -> None:
     assert result.returncode == 0
     for option, variable in [('--host', 'HILO_HOST'), ('--port', 'HILO_PORT'), ('--data-dir', 'HILO_DATA_DIR'),
                              ('--database', 'HILO_DATABASE'), ('--echo-sql', 'HILO_ECHO_SQL'),
-                             ('--browser', 'HILO_BROWSER')]:
+                             ('--browser', 'HILO_BROWSER'), ('--database-url', 'HILO_DATABASE_URL'),
+                             ('--allowed-origins', 'HILO_ALLOWED_ORIGINS'),
+                             ('--joins-per-second', 'HILO_JOINS_PER_SECOND')]:
         assert option in result.stdout
         assert variable in result.stdout

@@ -8,14 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from nicegui import app, ui
+from nicegui.events import GenericEventArguments
 
-# Light, dark, or whatever the player's system prefers (None); the button cycles through them.
+# Light, dark, or whatever the player's system prefers (None). Each click switches between light and dark, so that it
+# always changes what the player sees; a choice that matches the system is stored as "as the system" (see next_theme).
 THEMES: dict[bool | None, tuple[str, str]] = {
-    None: ('brightness_auto', 'Colour theme: as the system (switch to dark)'),
+    None: ('brightness_auto', 'Colour theme: as the system (switch between light and dark)'),
     True: ('dark_mode', 'Colour theme: dark (switch to light)'),
-    False: ('light_mode', 'Colour theme: light (switch to system)'),
+    False: ('light_mode', 'Colour theme: light (switch to dark)'),
 }
-NEXT_THEME: dict[bool | None, bool | None] = {None: True, True: False, False: None}
+# With the click, the browser says whether the page is dark now and whether the system prefers dark.
+SHOWN_AND_SYSTEM_JS = "() => emit(document.body.classList.contains('body--dark'), " \
+                      "matchMedia('(prefers-color-scheme: dark)').matches)"
 
 
 @contextmanager
@@ -36,9 +40,22 @@ def frame() -> Iterator[None]:
         yield
 
 
+def next_theme(value: bool | None, args: object) -> bool | None:
+    """The theme after a click on the theme button: the opposite of what the page shows now.
+
+    ``args`` is what the browser sent (see SHOWN_AND_SYSTEM_JS). Without it (NiceGUI's simulated test user runs no
+    JavaScript, and a forged message may send anything), the page is taken to show what ``value`` says on a light
+    system. A theme equal to the system's is stored as None, so that the page follows the system again.
+    """
+    shown_dark, system_dark = args if isinstance(args, list) and len(args) == 2 and \
+        all(isinstance(arg, bool) for arg in args) else (value is True, False)
+    wanted = not shown_dark
+    return None if wanted == system_dark else wanted
+
+
 def _theme_button(dark: ui.dark_mode) -> None:
-    def switch() -> None:
-        dark.value = NEXT_THEME.get(dark.value)
+    def switch(event: GenericEventArguments) -> None:
+        dark.value = next_theme(dark.value, event.args)
         app.storage.user['dark'] = dark.value
         show()
 
@@ -46,5 +63,6 @@ def _theme_button(dark: ui.dark_mode) -> None:
         icon, label = THEMES.get(dark.value, THEMES[None])
         button.props(f'icon={icon} aria-label="{label}" title="{label}"')  # the title shows as a tooltip
 
-    button = ui.button(on_click=switch).props('flat round color=white').mark('theme')
+    button = ui.button().props('flat round color=white').mark('theme')
+    button.on('click', switch, js_handler=SHOWN_AND_SYSTEM_JS)
     show()

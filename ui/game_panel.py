@@ -8,6 +8,7 @@ milliseconds later with other players' guesses (see db/rounds.py).
 from __future__ import annotations
 
 import asyncio
+import json
 
 from nicegui import Event, background_tasks, ui
 
@@ -20,6 +21,7 @@ from .text import duration, plural, range_text
 
 GUESS_LABEL = 'Your guess'
 AGAIN_LABEL = 'Press Enter to play again'
+CHANGED_ELSEWHERE = 'This round was played in another tab, so it is reloaded here.'
 # How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
 ANSWER_STYLE = {
     game.Answer.HIGHER: ('↑ higher', 'bg-teal-700 text-white'),
@@ -48,12 +50,13 @@ class GamePanel(ui.card):
                 # The box keeps the keyboard focus for the whole visit: Enter sends a guess, and after a win Enter
                 # starts the next round. Its text goes to the server only then (see QuietInput).
                 self.guess_box = QuietInput(GUESS_LABEL, on_submit=self.submit) \
-                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow').mark('guess-box')
+                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow hilo-guess-box') \
+                    .mark('guess-box')
                 self.guess_button = ui.button('Guess').classes('h-14').mark('guess-button play-again') \
                     .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
                         js_handler=self.guess_box.send_text_js)
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
-            self.feedback = ui.label().classes('text-lg font-bold min-h-7') \
+            self.feedback = ui.label().classes('hilo-feedback text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
             with ui.row().classes('w-full gap-x-6 gap-y-1 text-sm'):
                 self.count = ui.label().mark('count')
@@ -63,7 +66,7 @@ class GamePanel(ui.card):
             self.history = ui.html(tag='ul').classes('flex flex-wrap gap-1').props('aria-label="Your guesses so far"')
             with ui.column().classes('w-full gap-2') as self.result:
                 self.result_text = ui.label().classes('text-xl font-bold').mark('result')
-                self.rank_text = ui.label().mark('rank')
+                self.rank_text = ui.label().classes('hilo-rank').mark('rank')
                 ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
                     .props('outline').classes('self-start').mark('change')
         self._start()
@@ -131,18 +134,21 @@ class GamePanel(ui.card):
         self.won.emit(win)
         self.next_round = win.next_round
         score = win.score
-        par = game.par(score.max_number)
-        self.feedback.text = f'{self.round.secret:,} is correct!'
+        # The win in one headline, in the status region that screen readers read out; the lines below add the par
+        # and the rank. The classes start a short celebration in CSS (assets/hilo.css), more for a best or a #1.
+        self.feedback.text = f'{self.round.secret:,} is correct: you got it in {score.guesses} ' \
+                             f'{plural(score.guesses, "guess")}!'
         self._show_progress()
+        self.possible.visible = False  # "It is 73" would say it a second time
         self.clock.text = f'Time: {duration(score.time_ms / 1000)}'
         self.clock.classes(remove='hilo-clock')
-        verdict = 'on par' if score.guesses == par else \
-            f'{abs(score.guesses - par)} {"under" if score.guesses < par else "over"} par'
-        self.result_text.text = f'You got it in {score.guesses} {plural(score.guesses, "guess")}! ' \
-                                f'Par is {par}, so that is {verdict}.'
+        self.result_text.text = _against_par(score.guesses, game.par(score.max_number))
         board = f'the {range_text(score.max_number)} board'
-        self.rank_text.text = f'That is #{win.rank:,} on {board}: a personal best.' if win.rank is not None else \
+        self.rank_text.text = f'A new #1 on {board}, and a personal best!' if win.rank == 1 else \
+            f'A personal best: #{win.rank:,} on {board}.' if win.rank is not None else \
             f'Not a personal best: your best on {board} stays as it was.'
+        self.classes(add='hilo-won' + (' hilo-best' if win.rank is not None else '') +
+                     (' hilo-first' if win.rank == 1 else ''))
         self.guess_box.props(f'label="{AGAIN_LABEL}" readonly')
         self.guess_button.props('icon=replay').text = 'Play again'
         self.result.visible = True
@@ -156,6 +162,8 @@ class GamePanel(ui.card):
         self.guess_box.show('')
         self.guess_button.props(remove='icon').text = 'Guess'
         self.result.visible = False
+        self.possible.visible = True
+        self.classes(remove='hilo-won hilo-best hilo-first')
         self._show_progress()
         self._show_clock()
 
@@ -184,14 +192,23 @@ class GamePanel(ui.card):
             self._changed_elsewhere()
 
     def _changed_elsewhere(self) -> None:
-        # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead.
-        ui.notify('This round was played in another tab, so it is reloaded here.', type='warning')
-        ui.navigate.reload()
+        # Another tab of the same player guessed in or won this round meanwhile: show the stored state instead. The
+        # notice would go with the page, so the browser keeps it for the reloaded page to show (see assets/hilo.js).
+        ui.run_javascript(f'sessionStorage.setItem("hilo-notice", {json.dumps(CHANGED_ELSEWHERE)}); location.reload()')
 
     @property
     def _round_id(self) -> int:
         assert self.active.id is not None, 'a round gets its id when it is stored'
         return self.active.id
+
+
+def _against_par(guesses: int, par: int) -> str:
+    """The result against par: what a perfect halving strategy needs at worst."""
+    if guesses < par:
+        return f'Par is {par}, and you beat it by {par - guesses}!'
+    if guesses == par:
+        return f'Par is {par}: right on par, as a perfect halving strategy would be.'
+    return f'Par is {par}: {guesses - par} over. Halving the range every time gets there.'
 
 
 def _history_item(guess: int, said: game.Answer) -> str:

@@ -106,7 +106,7 @@ class ScoreBoard(ui.card):
             # A new top-10 score sorts before every score outside the top 10, so it pushes those down by one.
             if self.best is not None and self._beats_best(winner):
                 self.best = db.Standing(score=self.best.score, rank=self.best.rank + 1)
-            self.news.text = f'🏆 {winner.name} won {range_text(winner.max_number)} in {winner.guesses} guesses'
+            self.news.text = f'{winner.name} won {range_text(winner.max_number)} in {winner.guesses} guesses'
             self.news.visible = True
         self._show(change.top_ten, _rows_of_change(change))
 

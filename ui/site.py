@@ -16,6 +16,7 @@ from typing import Any
 from nicegui import app, ui
 
 from .frame import frame
+from .not_found import Views
 from .play import play_page
 from .replay import replay_page
 from .score_board import ScoreBoard
@@ -35,5 +36,5 @@ def hilo_page() -> None:
     with frame():
         board = ScoreBoard(player_id=app.storage.browser['id'])
         ui.context.client.sub_pages_router.on_path_changed(lambda _: board.hide())  # before the next view is built
-        ui.sub_pages(ROUTES, data={'board': board})
+        Views(ROUTES, data={'board': board})  # ui.sub_pages, with a Hi-Lo page for an unknown address (ui/not_found.py)
         board.move(target_index=-1)  # below the view

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, StorageState, sync_playwright
@@ -67,9 +68,11 @@ class PageMaker:
         self.contexts: list[BrowserContext] = []
 
     def __call__(self, *, width: int = 1000, height: int = 900, storage_state: StorageState | None = None,
-                 url: str | None = None) -> Page:
+                 url: str | None = None, color_scheme: Literal['light', 'dark'] = 'light',
+                 reduced_motion: Literal['reduce', 'no-preference'] = 'no-preference') -> Page:
         context = self.browser.new_context(base_url=url or self.server.url, viewport={'width': width, 'height': height},
-                                           storage_state=storage_state)
+                                           storage_state=storage_state, color_scheme=color_scheme,
+                                           reduced_motion=reduced_motion)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Locator, Page, WebSocket, expect
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'  # the README shows these
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -14,9 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.server import Server, free_port
+from ui.game_panel import CHANGED_ELSEWHERE
 
 from .conftest import PageMaker
-from .players import feedback, guess, sign_in
+from .players import FRAMES, feedback, guess, guess_box, sign_in
 
 
 class Relay(threading.Thread):
@@ -99,15 +101,22 @@ def test_a_short_drop_resumes_the_page_without_reloading(new_page: PageMaker, re
 
     relay.cut(2)  # the train goes through a tunnel
     expect(page.locator('#popup')).to_have_attribute('aria-hidden', 'false', timeout=3000)  # "Connection lost"
-    expect(page.locator('#popup')).to_have_attribute('aria-hidden', 'true', timeout=10_000)  # and back
+    wait_for_guess_box_label(page, 'Reconnecting… keep typing')
+    page.keyboard.type('250000')  # typed and sent while the connection is down...
+    page.keyboard.press('Enter')
+    expect(page.locator('#popup')).to_have_attribute('aria-hidden', 'true', timeout=10_000)  # ...and back
 
     assert page.evaluate('window.stillTheSamePage') == 42
-    answer = guess(page, '250000')
-    assert re.match(r'250,000 is (too (low|high)|correct)', answer)
-    assert count(page).startswith('Guesses: 2 ') or 'correct' in answer
+    answer = feedback(page)
+    expect(answer).to_have_text(re.compile(r'^250,000 is (too (low|high)|correct)'))  # the guess went, once back
+    assert re.match(r'^Guesses: 2 ', count(page)) or 'correct' in answer.inner_text()
+    wait_for_guess_box_label(page, 'Your guess')
+    assert sum('250000' in frame for frame in FRAMES[page].sent) == 1  # sent once, not once more on reconnecting
+    assert re.match(r'125,000 is (too (low|high)|correct)', guess(page, '125000'))  # and the game goes on
 
 
-def test_a_long_drop_reloads_the_page_into_the_same_round(new_page: PageMaker, relay: Relay) -> None:
+def test_a_long_drop_reloads_the_page_into_the_same_round_with_the_guess_typed_meanwhile(new_page: PageMaker,
+                                                                                          relay: Relay) -> None:
     page = new_page(url=relay.url)
     sign_in(page, name='Commuter', max_number=1_000_000)
     for number in ('500000', '250000'):
@@ -116,6 +125,52 @@ def test_a_long_drop_reloads_the_page_into_the_same_round(new_page: PageMaker, r
     history = page.get_by_label('Your guesses so far').inner_text()
 
     relay.cut(9)  # longer than the 5 s the server keeps a silent page
+    expect(page.locator('#popup')).to_have_attribute('aria-hidden', 'false', timeout=3000)
+    page.keyboard.type('125000')
+    page.keyboard.press('Enter')  # sent into the void: the server has let this page go
     page.wait_for_function('window.stillTheSamePage === undefined', timeout=30_000)  # the page was loaded again
     expect(feedback(page)).to_have_text('Welcome back: 2 guesses so far. Your turn!', timeout=10_000)
     assert page.get_by_label('Your guesses so far').inner_text() == history
+    expect(guess_box(page)).to_have_value('125000')  # what was typed is back in the box, not counted yet
+    expect(guess_box(page)).to_be_focused()
+    page.keyboard.press('Enter')
+    expect(feedback(page)).to_have_text(re.compile(r'^125,000 is (too (low|high)|correct)'))
+
+
+def test_a_tab_that_missed_a_guess_made_in_another_tab_reloads_and_says_why(new_page: PageMaker,
+                                                                             server: Server) -> None:
+    first = new_page()
+    sign_in(first, name='Twin', max_number=1_000_000)
+    second = first.context.new_page()  # the same player in a second tab, on the same round
+    second.goto('/play')
+    expect(guess_box(second)).to_be_focused()
+    second.evaluate('window.stillTheSamePage = 42')
+
+    guess(first, '500000')
+    stored_soon(server, '500000')
+    second.keyboard.type('250000')  # this tab still shows the round without the first tab's guess
+    second.keyboard.press('Enter')
+
+    second.wait_for_function('window.stillTheSamePage === undefined')  # reloaded into the stored round...
+    expect(second.get_by_text(CHANGED_ELSEWHERE)).to_be_visible()  # ...with the notice that says why
+    expect(feedback(second)).to_have_text('Welcome back: 1 guess so far. Your turn!')
+
+
+def stored_soon(server: Server, guesses: str) -> None:
+    """Wait until the only round in progress has these guesses stored (they are written a few ms after the answer)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with sqlite3.connect(server.data_dir / 'hilo.sqlite3') as connection:
+            if connection.execute('SELECT guesses FROM active_round').fetchall() == [(guesses,)]:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f'{guesses!r} was not stored')
+
+
+def wait_for_guess_box_label(page: Page, text: str) -> None:
+    """Wait until the guess box's label reads ``text`` as shown (CSS may show other words in its place)."""
+    page.wait_for_function("""text => {
+        const label = document.querySelector('.hilo-guess-box .q-field__label');
+        const before = getComputedStyle(label, '::before').content;
+        return (before.startsWith('"') ? JSON.parse(before) : label.innerText) === text;
+    }""", arg=text)

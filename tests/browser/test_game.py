@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import SCREENSHOTS, board_rows, feedback, guess, guess_box, play_to_win, sign_in
+from .players import board_rows, feedback, guess, guess_box, play_to_win, sign_in
 
 
-def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
+def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker, tmp_path: Path) -> None:
     page = new_page(height=560)
     page.goto('/')
     expect(page.get_by_label('Your name')).to_be_focused()
@@ -23,7 +24,7 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
     page.keyboard.press('Tab')  # on to the Play button; the board below follows the range typed
     expect(page.get_by_role('button', name='Play')).to_be_focused()
     expect(page.get_by_text('High scores · 1–1,000')).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / 'welcome.png', full_page=True)
+    page.screenshot(path=tmp_path / 'welcome.png', full_page=True)  # to look at when it fails
     page.keyboard.press('Enter')
 
     page.wait_for_url('**/play')
@@ -34,11 +35,11 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker) -> None:
         expect(guess_box(page)).to_have_value('')
     count = play_to_win(page)
 
-    expect(page.get_by_text(f'You got it in {count} guess')).to_be_visible()
+    expect(feedback(page)).to_contain_text(f'is correct: you got it in {count} guess')
     expect(board_rows(page)).to_have_count(1)
     expect(board_rows(page).first).to_contain_text('Kim (you)')
     expect(board_rows(page).first).to_contain_text(str(count))
-    page.screenshot(path=SCREENSHOTS / 'win.png', full_page=True)
+    page.screenshot(path=tmp_path / 'win.png', full_page=True)
 
     # The box keeps the focus after the win, and now says what Enter does.
     expect(page.get_by_role('textbox', name='Press Enter to play again')).to_be_focused()
@@ -101,3 +102,37 @@ def test_a_reload_resumes_the_round_and_a_new_browser_session_remembers_the_name
     expect(reopened.get_by_label(re.compile('or any whole number'))).to_have_value('1,000,000')
     reopened.goto('/play')
     expect(reopened.get_by_text('Guesses: 2 (par 20)')).to_be_visible()
+
+
+CELEBRATION_JS = """() => {
+    const feedback = document.querySelector('[role=status]'), card = feedback.closest('.q-card');
+    const rank = card.querySelector('.hilo-rank');
+    return {
+        headline: getComputedStyle(feedback).animationName,
+        confetti: getComputedStyle(card, '::after').animationName,
+        confettiShown: getComputedStyle(card, '::after').display !== 'none',
+        icon: getComputedStyle(rank, '::before').content,
+        iconFont: document.fonts.check('24px "Material Icons"'),
+    };
+}"""
+
+
+def test_a_win_is_celebrated_and_a_player_who_wants_less_motion_gets_it_without_motion(new_page: PageMaker) -> None:
+    page = new_page()
+    sign_in(page, name='Ann', max_number=10)
+    count = play_to_win(page)
+    expect(feedback(page)).to_have_text(re.compile(rf'^\d+ is correct: you got it in {count} guess(es)?!$'))
+    expect(page.get_by_text('A new #1 on the 1–10 board, and a personal best!')).to_be_visible()
+    celebration = page.evaluate(CELEBRATION_JS)
+    assert celebration['headline'] == 'hilo-pop'
+    assert celebration['confetti'] == 'hilo-confetti'
+    assert celebration['confettiShown']
+    assert 'emoji_events' in celebration['icon']  # a cup for a new #1, drawn by the icon font...
+    assert celebration['iconFont']  # ...which is loaded, so the cup looks the same on every machine
+
+    calm = new_page(reduced_motion='reduce')
+    sign_in(calm, name='Bea', max_number=10)
+    play_to_win(calm)
+    celebration = calm.evaluate(CELEBRATION_JS)
+    assert celebration['headline'] == 'none'
+    assert not celebration['confettiShown']

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import SCREENSHOTS, guess, guess_box, play_to_win, sign_in
+from .players import guess, guess_box, play_to_win, sign_in
 
 
 def overflow(page: Page) -> int:
@@ -14,7 +15,7 @@ def overflow(page: Page) -> int:
     return int(page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
 
 
-def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker) -> None:
+def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker, tmp_path: Path) -> None:
     phone = new_page(width=360, height=740)
     phone.goto('/')
     assert overflow(phone) == 0
@@ -36,7 +37,7 @@ def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker) -> None
     expect(guess_box(phone)).to_be_focused()  # ready for the next guess without another tap
     play_to_win(phone)
     assert overflow(phone) == 0
-    phone.screenshot(path=SCREENSHOTS / 'phone.png', full_page=True)
+    phone.screenshot(path=tmp_path / 'phone.png', full_page=True)  # to look at when it fails
 
 
 def luminance(rgb: tuple[float, ...]) -> float:
@@ -65,22 +66,20 @@ COLOURS_JS = """element => {
 }"""
 
 
-def test_dark_mode_renders_readable_text(new_page: PageMaker) -> None:
+def test_dark_mode_renders_readable_text(new_page: PageMaker, tmp_path: Path) -> None:
     page = new_page(height=560)
     sign_in(page, name='Kim', max_number=100)
     play_to_win(page)
-    theme = page.get_by_role('button', name=re.compile('Colour theme'))
-    for _ in range(3):  # auto -> dark (-> light -> auto): click until the page is dark
-        if page.locator('body.body--dark').count():
-            break
-        theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # as the system, which is light here
+    page.get_by_role('button', name=re.compile('Colour theme')).click()  # one click: dark
     expect(page.locator('body.body--dark')).to_have_count(1)
 
     samples = {
         'heading': page.get_by_text("I'm thinking of a number between 1 and 100."),
         'answer': page.get_by_role('status'),
         'count': page.get_by_text(re.compile(r'^Guesses: ')),
-        'result': page.get_by_text(re.compile('^You got it in')),
+        'headline': page.get_by_text(re.compile(' is correct: you got it in ')),
+        'result': page.get_by_text(re.compile('^Par is ')),
         'board title': page.get_by_text('High scores · 1–100'),
         'own row': page.locator('.q-table tbody td.hilo-name').first,
         'column head': page.locator('.q-table thead th').nth(1),
@@ -91,7 +90,25 @@ def test_dark_mode_renders_readable_text(new_page: PageMaker) -> None:
         ratio = contrast(tuple(colours['text']), tuple(colours['background']))
         assert ratio >= 4.5, f'{name}: contrast {ratio:.1f} is below 4.5 ({colours})'
         assert luminance(tuple(colours['background'])) < 0.2, f'{name} is not on a dark background ({colours})'
-    page.screenshot(path=SCREENSHOTS / 'dark.png', full_page=True)
+    page.screenshot(path=tmp_path / 'dark.png', full_page=True)
 
     page.reload()  # the choice is remembered
     expect(page.locator('body.body--dark')).to_have_count(1)
+
+
+def test_on_a_dark_system_each_click_of_the_theme_button_changes_what_the_player_sees(new_page: PageMaker) -> None:
+    page = new_page(color_scheme='dark')
+    page.goto('/')
+    theme = page.get_by_role('button', name=re.compile('Colour theme'))
+    expect(theme).to_have_accessible_name(re.compile('as the system'))
+    expect(page.locator('body.body--dark')).to_have_count(1)  # as the system: dark
+
+    theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # the first click shows light at once
+    expect(theme).to_have_accessible_name('Colour theme: light (switch to dark)')
+    page.reload()
+    expect(page.locator('body.body--dark')).to_have_count(0)  # remembered
+
+    theme.click()
+    expect(page.locator('body.body--dark')).to_have_count(1)  # dark again, which is the system's choice...
+    expect(theme).to_have_accessible_name(re.compile('as the system'))  # ...so the page follows the system again

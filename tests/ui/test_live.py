@@ -51,7 +51,7 @@ async def test_a_win_outside_the_top_ten_changes_no_table(create_user: Callable[
     await sign_in(ann, name='Ann', max_number=10)
     await play_to_win(ann, 10)
 
-    await ann.should_see('That is #11 on the 1–10 board: a personal best.')
+    await ann.should_see('A personal best: #11 on the 1–10 board.')
     await ann.should_see('Your best: #11')
     assert [dict(row) for row in element(bob, 'scores', ui.table).rows] == rows_before
     await bob.should_not_see('Ann won')

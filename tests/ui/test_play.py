@@ -6,11 +6,15 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 import db
 import game
+from tests.wins import win_round
+from ui import game_panel
+from ui.game_panel import GamePanel
 
 from .players import element, guess, label, play_to_win, sign_in
 
@@ -30,9 +34,9 @@ async def test_a_whole_game_from_the_welcome_page_to_the_win(user: User) -> None
     count = await play_to_win(user)
 
     assert count <= game.par(100)
-    await user.should_see(f'You got it in {count} guess')
+    assert re.fullmatch(rf'[\d,]+ is correct: you got it in {count} guess(es)?!', label(user, 'feedback').text)
     await user.should_see('Par is 7')
-    await user.should_see('That is #1 on the 1–100 board: a personal best.')
+    await user.should_see('A new #1 on the 1–100 board, and a personal best!')
     box = element(user, 'guess-box', ui.input)  # it stays, for the next round: Enter starts it
     assert (box.props['label'], box.props['readonly']) == ('Press Enter to play again', True)
     rows = element(user, 'scores', ui.table).rows
@@ -92,7 +96,7 @@ async def test_a_reload_resumes_the_round_with_the_same_secret_and_guesses(user:
     assert label(user, 'possible').text == possible
     assert await stored_round(app_options) == (secret, ' '.join(map(str, guesses)))
     await play_to_win(user, 1_000_000)
-    await user.should_see('You got it in')
+    await user.should_see('is correct: you got it in')
 
 
 async def test_play_again_starts_a_new_round_on_the_same_page(user: User) -> None:
@@ -129,3 +133,76 @@ async def test_the_secret_appears_nowhere_in_the_page_before_the_win(user: User,
     page = json.dumps([element._to_dict() for element in user.client.elements.values()], default=str)
     assert not re.search(rf'(?<![\d,]){secret}(?![\d,])', page)
     assert f'{secret:,}' not in page
+
+
+async def test_the_win_is_one_headline_with_par_rank_and_a_celebration_on_the_same_elements(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=10)
+    assert user.client is not None
+    panel = game_panel_of(user)
+    elements = set(user.client.elements)
+    first = await play_to_win(user, 10)
+
+    headline = label(user, 'feedback').text
+    assert headline.endswith(f'is correct: you got it in {first} {"guess" if first == 1 else "guesses"}!')
+    assert label(user, 'result').text.startswith('Par is 4')
+    assert label(user, 'rank').text == 'A new #1 on the 1–10 board, and a personal best!'
+    assert {'hilo-won', 'hilo-best', 'hilo-first'} <= set(panel.classes)  # the celebration (assets/hilo.css)
+    assert not panel.possible.visible  # "It is 7" would only repeat the headline
+    # Said once: the number and the count are in the headline, not again in the lines below it.
+    assert 'you got it' not in label(user, 'result').text.lower()
+
+    user.find(marker='play-again').click()
+    await user.should_see('Type a guess and press Enter.')
+    assert not {'hilo-won', 'hilo-best', 'hilo-first'} & set(panel.classes)
+    assert panel.possible.visible
+    await play_to_win(user, 10)
+    assert 'hilo-won' in panel.classes
+    assert set(user.client.elements) == elements  # two rounds, won and shown, without a single new element
+
+
+async def test_a_personal_best_below_the_top_says_its_rank(user: User) -> None:
+    await win_round(player_id='ace', name='Ace', max_number=10)  # one guess, no time: nobody can do better
+    await sign_in(user, name='Ann', max_number=10)
+    panel = game_panel_of(user)
+    await play_to_win(user, 10)
+    assert label(user, 'rank').text == 'A personal best: #2 on the 1–10 board.'
+    assert {'hilo-won', 'hilo-best'} <= set(panel.classes)
+    assert 'hilo-first' not in panel.classes
+
+
+async def test_a_win_that_is_not_a_personal_best_says_so_without_a_star(user: User) -> None:
+    await user.open('/')
+    assert user.client is not None
+    player_id = user.client.request.session['id']  # NiceGUI's browser id: the player
+    await win_round(player_id=player_id, name='Ann', max_number=10)  # an earlier best that cannot be beaten
+    await sign_in(user, name='Ann', max_number=10)
+    panel = game_panel_of(user)
+    await play_to_win(user, 10)
+    assert label(user, 'rank').text == 'Not a personal best: your best on the 1–10 board stays as it was.'
+    assert 'hilo-won' in panel.classes
+    assert not {'hilo-best', 'hilo-first'} & set(panel.classes)
+
+
+def game_panel_of(user: User) -> GamePanel:
+    """The game panel on the user's page."""
+    assert user.client is not None
+    return next(element for element in user.client.elements.values() if isinstance(element, GamePanel))
+
+
+@pytest.mark.parametrize(('guesses', 'said'), [
+    (5, 'Par is 7, and you beat it by 2!'),
+    (7, 'Par is 7: right on par, as a perfect halving strategy would be.'),
+    (9, 'Par is 7: 2 over. Halving the range every time gets there.'),
+])
+def test_the_result_against_par(guesses: int, said: str) -> None:
+    assert game_panel._against_par(guesses, 7) == said
+
+
+async def test_the_clock_starts_at_the_first_counted_guess_not_at_page_load(user: User) -> None:
+    await sign_in(user, name='Ann', max_number=1000)
+    clock = label(user, 'clock')
+    assert (clock.text, 'hilo-clock' in clock.classes) == ('Time: 0:00', False)  # reading the page costs no time
+    await guess(user, 'abc')  # not counted: the clock still waits
+    assert 'hilo-clock' not in clock.classes
+    if 'correct' not in await guess(user, '500'):  # (a one-in-1,000 win would stop the clock at once)
+        assert 'hilo-clock' in clock.classes  # now it runs (the browser counts the seconds, see assets/hilo.css)
