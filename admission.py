@@ -7,7 +7,9 @@ server keeps up with:
 
 - The server watches its own pace: a tick every :data:`TICK` seconds notes how late it came (the "lag" of the
   event loop). While the lag stays under :data:`BUSY_LAG`, page loads are admitted at up to ``joins_per_second``
-  (a token bucket that holds a quarter of a second's worth); when it is above, none are, until it drops.
+  (a token bucket that holds a quarter of a second's worth); when it is above, none are, until it drops. The lag
+  counted is the smallest of the last :data:`LATE_TICKS` ticks: one slow moment (the very first page a server
+  builds, a garbage collection) is not "busy", a server that stays behind is.
 - A newcomer who is not admitted gets a small waiting page (plain HTML, no NiceGUI: it costs almost nothing) with a
   ticket in a cookie. The page says where they are in line and reloads itself every :data:`RETRY_AFTER` seconds.
   Tickets are served in order: a ticket is admitted once the line has moved up to it.
@@ -22,12 +24,14 @@ import asyncio
 import html
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 
 TICK = 0.05  # seconds between two looks at the event loop's pace
-BUSY_LAG = 0.025  # seconds: a tick this late means the server is busy
+BUSY_LAG = 0.025  # seconds: ticks this late mean the server is busy...
+LATE_TICKS = 3  # ...when this many in a row are
 JOINS_PER_SECOND = 60.0  # page loads admitted per second while the server keeps pace (--joins-per-second)
 RETRY_AFTER = 2  # seconds before a waiting page tries again
 COOKIE = 'hilo_ticket'
@@ -50,7 +54,7 @@ class WaitingRoom:
         self.rate = joins_per_second
         self.burst = max(1.0, joins_per_second / 4)
         self.clock = clock
-        self.lag = 0.0  # how late the last tick came, in seconds
+        self.lag = 0.0  # how late the recent ticks came (the least late of them), in seconds
         self.tokens = self.burst
         self.refilled = clock()
         self.next_ticket = 1  # the ticket the next newcomer who must wait gets
@@ -95,10 +99,12 @@ class WaitingRoom:
 
     async def watch(self) -> None:
         """Measure the event loop's lag, forever (started with the server)."""
+        recent = deque([0.0] * LATE_TICKS, maxlen=LATE_TICKS)  # (the server's start-up is one slow moment too)
         while True:
             started = time.monotonic()
             await asyncio.sleep(TICK)
-            self.lag = max(0.0, time.monotonic() - started - TICK)
+            recent.append(max(0.0, time.monotonic() - started - TICK))
+            self.lag = min(recent)
 
     def _refill(self) -> None:
         now = self.clock()

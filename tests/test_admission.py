@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -45,6 +46,23 @@ def test_newcomers_are_let_in_at_the_servers_pace_and_the_rest_wait_in_order() -
     assert room.admit(third)
     clock.now += 0.25
     assert room.admit(None)  # nobody waits any more: newcomers go straight in
+
+
+async def test_one_slow_moment_is_not_busy_but_a_server_that_stays_behind_is() -> None:
+    room = admission.WaitingRoom()
+    watching = asyncio.create_task(room.watch())
+    try:
+        await asyncio.sleep(admission.TICK * (admission.LATE_TICKS + 1))
+        time.sleep(0.2)  # noqa: ASYNC251 (on purpose: one long page build, say; this tick comes 0.2 s late)
+        await asyncio.sleep(0.01)  # (the tick's turn)
+        assert room.lag <= admission.BUSY_LAG  # not busy
+        for _ in range(admission.LATE_TICKS * 2):  # the loop stays blocked for most of every tick
+            await asyncio.sleep(0.001)  # (the tick's turn)
+            time.sleep(admission.TICK + admission.BUSY_LAG * 2)  # noqa: ASYNC251 (a server behind its work)
+        assert room.busy
+        assert room.lag > admission.BUSY_LAG
+    finally:
+        watching.cancel()
 
 
 def test_a_busy_server_lets_nobody_new_in_until_it_keeps_pace_again() -> None:
