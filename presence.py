@@ -10,7 +10,9 @@ What the rest of the game uses, and all that a version shared between servers (t
 - ``counts() -> dict[int, int]``: the same for every range that has players;
 - ``changed: Event[int]``: emitted with a range whose count changed. A class of 300 arriving at once would otherwise
   send every open page 300 updates each, so a range's news goes out at most once every :data:`INTERVAL` seconds:
-  the first change at once, later ones together when the interval is over.
+  the first change at once, later ones together when the interval is over. The more pages show a range's count, the
+  longer its interval, so that the updates it costs stay under :data:`UPDATES_PER_SECOND` (a school of 1,000 on
+  one range sees its count change every 5 s instead of sending 2,000 updates a second while it arrives).
 
 The counts kept here are this server's own; ``sit``/``leave`` are how a page reports its game view opening and
 closing (``ui/playing.py`` does it), and ``install()`` starts the counting (main.py).
@@ -22,7 +24,8 @@ from collections import Counter
 
 from nicegui import Client, Event, app
 
-INTERVAL = 0.5  # seconds: a range's count is sent out at most this often
+INTERVAL = 0.5  # seconds: a range's count is sent out at most this often...
+UPDATES_PER_SECOND = 200  # ...and less often when that would send its pages more updates a second than this
 
 changed: Event[int] = Event()
 
@@ -111,11 +114,16 @@ def _announce(max_number: int) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return  # the server is not running (it is stopping): there is nobody to tell
-    wait = _sent_at.get(max_number, float('-inf')) + INTERVAL - loop.time()
+    wait = _sent_at.get(max_number, float('-inf')) + interval(max_number) - loop.time()
     if wait <= 0:
         _send(max_number)
     else:
         _waiting[max_number] = loop.call_later(wait, _send, max_number)
+
+
+def interval(max_number: int) -> float:
+    """The least time, in seconds, between two sendings of this range's count."""
+    return max(INTERVAL, _counts[max_number] / UPDATES_PER_SECOND)
 
 
 def _send(max_number: int) -> None:

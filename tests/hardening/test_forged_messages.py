@@ -109,6 +109,7 @@ async def test_another_pages_client_id_gets_nowhere(server: Server, victim: tupl
     secret, stored = open_round(database, victim_id)
     box = page.find(label='Your guess')
     (enter,) = [event['listener_id'] for event in page.elements[box]['events'] if event['type'] == 'keydown']
+    await page.wait_for(lambda: '2 playing now' in json.dumps(page.elements))  # the attacker's arrival, shown
     victim_page_before = json.dumps(page.elements, sort_keys=True)
     # The attacker learned the victim's page id and element ids (they are the same shape on every page), and tries
     # to send the victim's secret as a guess from the victim's box.

@@ -5,6 +5,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -80,3 +81,13 @@ async def test_a_crowd_arriving_at_once_sends_few_updates(create_user: Callable[
     # Twelve changes, but the news went out at most once per half second (plus the first, at once).
     assert len(sent) <= took / presence.INTERVAL + 2
     assert len(sent) < 12
+
+
+async def test_the_more_pages_show_a_range_the_less_often_its_count_is_sent(create_user: Callable[[], User],
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(presence, 'UPDATES_PER_SECOND', 4)
+    for number in range(6):
+        await sign_in(create_user(), name=f'P{number}', max_number=100)
+    assert presence.playing(100) == 6
+    assert presence.interval(100) == 6 / 4  # six pages, at most four updates a second between them
+    assert presence.interval(1000) == presence.INTERVAL  # a range nobody plays: the shortest interval
