@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from typing import Literal
 
+import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
@@ -75,3 +77,25 @@ def test_no_serious_violation_on_a_360_px_phone(new_page: PageMaker) -> None:
     guess(phone, '500000')
     expect(phone.get_by_text(re.compile(r'^Guesses: 1 '))).to_be_visible()
     assert_accessible(phone, 'the game on a phone')
+
+
+@pytest.mark.parametrize('theme', ['light', 'dark'])
+def test_no_serious_violation_on_the_scores_the_replay_and_the_learners_window(
+        new_page: PageMaker, theme: Literal['light', 'dark']) -> None:
+    page = new_page(color_scheme=theme)
+    sign_in(page, name='Ann', max_number=100)
+    page.get_by_role('switch', name='How it works').click()
+    guess_box(page).focus()
+    guess(page, '50')
+    expect(page.get_by_role('region', name='How it works').locator('article')).to_have_count(1)
+    assert_accessible(page, f"the learner's window with a guess in it, {theme}")
+    play_to_win(page)
+    page.get_by_role('link', name='Ann (you): watch the replay').click()
+    expect(page.get_by_role('button', name='Play (Space or K)')).to_be_focused()
+    page.keyboard.press('End')
+    expect(page.get_by_text(re.compile(r'^Step (\d+) of \1$'))).to_be_visible()
+    assert_accessible(page, f'a replay at its last step, {theme}')
+    page.get_by_role('link', name='Scores', exact=True).click()
+    expect(page.get_by_role('heading', name='All ranges')).to_be_visible()
+    expect(page.get_by_role('link', name='Ann (you): watch the replay').first).to_be_visible()
+    assert_accessible(page, f'the scores page, {theme}')
