@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.server import Server
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
-from .players import guess, play_to_win, sign_in
+from .players import guess, guess_box, play_to_win, sign_in
 
 FOLDER = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
 WIDTH, HEIGHT = 1000, 560
@@ -74,6 +74,7 @@ def take_pictures(browser: Browser, url: str, out: Path) -> None:
     learner = new_page(width=1400, height=1350)  # tall enough for the four layers of a guess
     sign_in(learner, name='Kim', max_number=1000)
     learner.get_by_role('switch', name='How it works').click()
+    guess_box(learner).focus()
     guess(learner, '500')
     expect(learner.get_by_role('region', name='How it works').locator('code.language-sql')).to_be_visible()
     snap(learner, out / 'how-it-works.png', full_page=False)
