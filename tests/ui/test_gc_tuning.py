@@ -23,7 +23,9 @@ def python_defaults() -> Iterator[None]:
 async def test_a_started_game_collects_less_often_and_has_frozen_its_start_up(user: User) -> None:
     await user.open('/')  # the user fixture has run main.py and started the app
     await user.should_see('Your name')
-    assert gc.get_threshold()[0] == gc_tuning.NEW_OBJECTS > 700
+    assert gc.get_threshold() == (gc_tuning.NEW_OBJECTS, gc_tuning.MIDDLE, gc_tuning.OLDEST)
+    assert gc_tuning.NEW_OBJECTS > 700  # Python's defaults: (700, 10, 10)
+    assert gc_tuning.OLDEST > 10
     assert gc.get_freeze_count() > 10_000  # modules, NiceGUI, the app's pages
 
 
