@@ -11,8 +11,10 @@ server keeps up with:
   counted is the smallest of the last :data:`LATE_TICKS` ticks: one slow moment (the very first page a server
   builds, a garbage collection) is not "busy", a server that stays behind is.
 - A newcomer who is not admitted gets a small waiting page (plain HTML, no NiceGUI: it costs almost nothing) with a
-  ticket in a cookie. The page says where they are in line and reloads itself every :data:`RETRY_AFTER` seconds.
-  Tickets are served in order: a ticket is admitted once the line has moved up to it.
+  ticket in a cookie. The page says where they are in line and reloads itself: after :data:`RETRY_AFTER` seconds
+  near the front, less often further back (about when their turn may come, at most every :data:`MAX_RETRY_AFTER`
+  seconds), so that a line of a thousand does not knock every two seconds. Tickets are served in order: a ticket is
+  admitted once the line has moved up to it.
 - Players already playing are never held up: their guesses travel over their open connection, not through here.
   Nothing they do is lost; a newcomer who waits loses nothing either (they have typed nothing yet).
 
@@ -33,7 +35,8 @@ TICK = 0.05  # seconds between two looks at the event loop's pace
 BUSY_LAG = 0.025  # seconds: ticks this late mean the server is busy...
 LATE_TICKS = 3  # ...when this many in a row are
 JOINS_PER_SECOND = 60.0  # page loads admitted per second while the server keeps pace (--joins-per-second)
-RETRY_AFTER = 2  # seconds before a waiting page tries again
+RETRY_AFTER = 2  # seconds before a waiting page near the front of the line tries again...
+MAX_RETRY_AFTER = 8  # ...and at most this many seconds further back
 COOKIE = 'hilo_ticket'
 
 Scope = MutableMapping[str, Any]
@@ -48,7 +51,8 @@ class WaitingRoom:
 
     def __init__(self, *, joins_per_second: float = JOINS_PER_SECOND,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.seen: dict[int, float] = {}  # tickets not called yet: when each was last shown (issued or retried)
+        # Tickets not called yet: when each is passed over unless it is shown again (three of its retries from now).
+        self.expires: dict[int, float] = {}
         # Tickets say which room gave them: another server's, or an earlier run's, mean nothing here.
         self.name = secrets.token_hex(4)
         self.rate = joins_per_second
@@ -70,14 +74,14 @@ class WaitingRoom:
     def admit(self, ticket: int | None) -> bool:
         """Whether a page load with this ticket (``None``: a newcomer) may go ahead now."""
         self._refill()
-        if ticket is not None and ticket in self.seen:
-            self.seen[ticket] = self.clock()
-        # Move the line on, in order, one place per token. Those called come back within RETRY_AFTER seconds and
-        # go in then, so a place is paid for when it is called. A ticket not shown again for a while belongs to
+        if ticket is not None and ticket in self.expires:
+            self._expect_back(ticket)
+        # Move the line on, in order, one place per token. Those called come back within their retry time and go
+        # in then, so a place is paid for when it is called. A ticket not shown again for a while belongs to
         # someone who left (or to a program that keeps no cookies): it is passed over, for free.
         while self.called < self.next_ticket - 1 and (self._gone(self.called + 1) or self._take()):
             self.called += 1
-            self.seen.pop(self.called, None)
+            self.expires.pop(self.called, None)
         if ticket is not None:
             admitted = ticket <= self.called
         else:
@@ -90,12 +94,16 @@ class WaitingRoom:
         """A place in line for a newcomer who must wait."""
         self.turned_away += 1
         ticket, self.next_ticket = self.next_ticket, self.next_ticket + 1
-        self.seen[ticket] = self.clock()
+        self._expect_back(ticket)
         return ticket
 
     def ahead(self, ticket: int) -> int:
         """How many are in line before this ticket."""
         return max(0, ticket - self.called - 1)
+
+    def retry_after(self, ticket: int) -> int:
+        """Seconds before the waiting page of this ticket asks again: about when its turn may come."""
+        return min(MAX_RETRY_AFTER, max(RETRY_AFTER, round(self.ahead(ticket) / self.rate)))
 
     async def watch(self) -> None:
         """Measure the event loop's lag, forever (started with the server)."""
@@ -112,8 +120,11 @@ class WaitingRoom:
             self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
         self.refilled = now
 
+    def _expect_back(self, ticket: int) -> None:
+        self.expires[ticket] = self.clock() + 3 * self.retry_after(ticket)
+
     def _gone(self, ticket: int) -> bool:
-        return self.clock() - self.seen.get(ticket, self.clock()) > 3 * RETRY_AFTER
+        return self.clock() > self.expires.get(ticket, float('inf'))
 
     def _take(self) -> bool:
         if self.busy or self.tokens < 1:
@@ -141,7 +152,8 @@ class WaitingRoomMiddleware:
             return
         if ticket is None:
             ticket = self.room.ticket()
-        await _waiting_page(send, ticket=f'{self.room.name}.{ticket}', ahead=self.room.ahead(ticket))
+        await _waiting_page(send, ticket=f'{self.room.name}.{ticket}', ahead=self.room.ahead(ticket),
+                            retry=self.room.retry_after(ticket))
 
 
 def _ticket(scope: Scope, room: WaitingRoom) -> int | None:
@@ -167,12 +179,12 @@ def _forgetting_the_ticket(send: Send) -> Send:
     return send_without_ticket
 
 
-async def _waiting_page(send: Send, *, ticket: str, ahead: int) -> None:
+async def _waiting_page(send: Send, *, ticket: str, ahead: int, retry: int) -> None:
     where = 'You are next.' if ahead == 0 else f'{ahead:,} {"player is" if ahead == 1 else "players are"} ahead of you.'
-    body = WAITING_PAGE.format(where=html.escape(where), retry=RETRY_AFTER).encode()
+    body = WAITING_PAGE.format(where=html.escape(where), retry=retry).encode()
     # 503 with Retry-After is the HTTP way to say "busy, come back soon"; a proxy in front may try another server.
     await send({'type': 'http.response.start', 'status': 503, 'headers': [
-        (b'content-type', b'text/html; charset=utf-8'), (b'retry-after', str(RETRY_AFTER).encode()),
+        (b'content-type', b'text/html; charset=utf-8'), (b'retry-after', str(retry).encode()),
         (b'cache-control', b'no-store'),
         (b'set-cookie', f'{COOKIE}={ticket}; Max-Age=600; Path=/; SameSite=Lax; HttpOnly'.encode()),
     ]})

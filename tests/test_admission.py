@@ -130,3 +130,20 @@ def test_a_ticket_from_another_room_is_no_ticket() -> None:
     assert admission._parse_ticket(room, f'{room.name}.7') == 7
     assert admission._parse_ticket(room, f'{earlier.name}.7') is None  # its holder is a newcomer here
     assert admission._parse_ticket(room, 'garbage') is None
+
+
+def test_the_back_of_a_long_line_knocks_less_often_than_the_front() -> None:
+    clock = Clock()
+    room = admission.WaitingRoom(joins_per_second=10, clock=clock)
+    room.lag = admission.BUSY_LAG * 2
+    line = [room.ticket() for _ in range(100)]
+    told = [room.retry_after(ticket) for ticket in line]
+    assert room.retry_after(line[0]) == admission.RETRY_AFTER  # next in line: soon
+    assert room.retry_after(line[40]) == 4  # 40 ahead at 10 a second
+    assert room.retry_after(line[-1]) == admission.MAX_RETRY_AFTER  # 99 ahead: about 10 s, but never above the most
+    clock.now += 3 * admission.RETRY_AFTER + 1  # nobody came back for 7 s
+    room.lag, room.tokens, room.refilled = 0.0, 0.0, clock.now  # no turn to give either
+    room.admit(line[-1])
+    # those told 2 s are gone after three of their retries; those told 3 s or more still have time
+    assert room.called == told.count(admission.RETRY_AFTER) == 26
+    assert room.ahead(line[-1]) == 73
