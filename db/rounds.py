@@ -24,7 +24,7 @@ from .writer import Writer, nothing
 async def resume_or_start_round(*, player_id: str, max_number: int) -> ActiveRound:
     """The player's open round for this range; a new one with a fresh secret if there is none."""
     # Queued after any guess made just before a reload, so the round comes back with it.
-    return await writer().queue(_resume_or_start, (player_id, max_number))
+    return await writer().queue(_resume_or_start, (player_id, max_number), awaited=True)
 
 
 def store_guesses(*, round_id: int, before: list[int], after: list[int],

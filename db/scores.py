@@ -65,7 +65,7 @@ async def record_win(*, round_id: int, player_id: str, name: str, guesses: list[
     """
     if not guesses:
         return None
-    return await writer().queue(_record_wins, (round_id, player_id, name, guesses))
+    return await writer().queue(_record_wins, (round_id, player_id, name, guesses), awaited=True)
 
 
 async def top_ten(*, max_number: int) -> list[Score]:

@@ -120,9 +120,9 @@ def recording(action: Recording) -> Iterator[None]:
         _current.reset(token)
 
 
-def _queue(writer: Writer, kind: Kind, payload: Any) -> asyncio.Future[Any]:
+def _queue(writer: Writer, kind: Kind, payload: Any, *, awaited: bool = False) -> asyncio.Future[Any]:
     # The writer's own queue, and a note for the action whose handler (or task) queued the change.
-    done = Writer.queue(writer, kind, payload)
+    done = Writer.queue(writer, kind, payload, awaited=awaited)
     action = _current.get()
     if action is not None and kind is not nothing:
         batch = writer.waiting  # the list the change just joined, which becomes its batch (db/writer.py)

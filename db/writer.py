@@ -4,7 +4,8 @@ A transaction costs far more than one more statement in it: on this stack a few 
 transaction itself, whatever it holds. So the writer collects the changes that arrive within :data:`BATCH_DELAY`
 seconds (guesses, wins, new rounds, from every player) and makes them in one transaction, in the order they
 arrived. With a thousand guesses a second that is one transaction for about twenty of them. Nobody waits for it
-needlessly: a page shows its answer at once and only the win waits to be stored before it is shown.
+needlessly: a page shows its answer at once, and a change that somebody waits for (a win, which is stored before
+it is shown, or the round a page opens) is made at once, with whatever else is waiting by then.
 
 The queries themselves live beside the tables they change (db/rounds.py, db/scores.py); each kind of change is a
 function that does one or several of them on the writer's connection. Consecutive changes of the same kind are
@@ -42,24 +43,39 @@ class Writer:
     def __init__(self) -> None:
         self.waiting: list[_Change] = []
         self.task: asyncio.Task[None] | None = None
+        self.hurry = False  # whether a change somebody waits for is among the waiting ones
+        self.due: asyncio.Future[None] | None = None  # done when the waiting changes are to be made
 
     @property
     def busy(self) -> bool:
         """Whether changes are waiting or being made (the task runs exactly as long as that)."""
         return self.task is not None and not self.task.done()
 
-    def queue(self, kind: Kind, payload: Any) -> asyncio.Future[Any]:
-        """Queue a change; the future is done (with the change's result) once its batch is committed."""
+    def queue(self, kind: Kind, payload: Any, *, awaited: bool = False) -> asyncio.Future[Any]:
+        """Queue a change; the future is done (with the change's result) once its batch is committed.
+
+        ``awaited``: somebody waits for this change (a player for their win), so its batch does not wait
+        :data:`BATCH_DELAY` for others.
+        """
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.waiting.append(_Change(kind, payload, done))
+        if awaited:
+            self.hurry = True
+            if self.due is not None and not self.due.done():
+                self.due.set_result(None)
         if not self.busy:
             self.task = asyncio.create_task(self._write_while_waiting())
         return done
 
     async def _write_while_waiting(self) -> None:
+        loop = asyncio.get_running_loop()
         while self.waiting:
-            await asyncio.sleep(BATCH_DELAY)
-            batch, self.waiting = self.waiting, []
+            if not self.hurry:
+                self.due = loop.create_future()
+                timer = loop.call_later(BATCH_DELAY, _settle, self.due)
+                await self.due
+                timer.cancel()
+            batch, self.waiting, self.hurry = self.waiting, [], False
             try:
                 results = await _write(batch)
             except Exception as error:
@@ -70,6 +86,11 @@ class Writer:
             for change, result in zip(batch, results, strict=True):
                 if not change.done.done():
                     change.done.set_result(result)
+
+
+def _settle(due: asyncio.Future[None]) -> None:
+    if not due.done():
+        due.set_result(None)
 
 
 def nothing(_connection: Connection, payloads: Sequence[Any]) -> Sequence[None]:
