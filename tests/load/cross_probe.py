@@ -19,27 +19,15 @@ from typing import Any
 import httpx
 
 from .browserless import Page
+from .players import feedback_id, narrowed, sign_in
 
 RANGE = 10  # a range the load generator's players do not play, so that its board changes only with the probe's wins
 WINS = 10  # at most ten: each must enter the top 10
 
 
-async def sign_in(page: Page, *, name: str) -> None:
-    """Fill in the welcome form (name and range, then Enter) and wait for the game view."""
-    await page.open('/')
-    await page.enter('Your name', name, str(RANGE))
-    await page.wait_for(lambda: page.path == '/play' and page.has(label='Your guess'), seconds=30)
-
-
-def feedback(page: Page) -> str:
-    """The id of the line that answers each guess (the board's news line is a status region too)."""
-    return next(element_id for element_id, element in page.elements.items()
-                if element.get('props', {}).get('role') == 'status' and 'hilo-news' not in element.get('class', []))
-
-
 async def win_round(page: Page) -> float:
     """Play the round by binary search; returns when the winning guess was sent (time.monotonic)."""
-    low, high, answer_id = 1, RANGE, feedback(page)
+    low, high, answer_id = 1, RANGE, feedback_id(page)
     while True:
         middle = (low + high) // 2
         before = page.text(answer_id)
@@ -48,12 +36,7 @@ async def win_round(page: Page) -> float:
         answer = page.text(answer_id)
         if 'correct' in answer:
             return sent
-        if 'too low' in answer:
-            low = middle + 1
-        elif 'too high' in answer:
-            high = middle - 1
-        else:
-            raise AssertionError(f'unexpected answer {answer!r}')
+        low, high = narrowed(low, high, middle, answer)
 
 
 class Watcher:
@@ -65,7 +48,7 @@ class Watcher:
         self.seen: dict[str, float] = {}
 
     async def open(self, name: str) -> None:
-        await sign_in(self.page, name=name)
+        await sign_in(self.page, name=name, max_number=RANGE, seconds=30)
         self.table = self.page.find(tag='nicegui-table')
 
     async def shows(self, name: str, seconds: float = 10) -> None:
@@ -99,7 +82,7 @@ async def across(*, winners_url: str, watchers_url: str, start: float, until: fl
             name = f'probe {number}'
             async with httpx.AsyncClient(base_url=winners_url, timeout=30) as http:
                 winner = Page(http)
-                await sign_in(winner, name=name)
+                await sign_in(winner, name=name, max_number=RANGE, seconds=30)
                 sent = await win_round(winner)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.gather(*(watcher.shows(name) for watcher in watching))

@@ -19,20 +19,29 @@ from .browserless import Page
 RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
 
 
-async def sign_in(page: Page, *, name: str, max_number: int) -> None:
+async def sign_in(page: Page, *, name: str, max_number: int, seconds: float = 10) -> None:
     """Fill in the welcome form as a player does (type both, press Enter) and wait for the game view it leads to."""
     await page.open('/')
     # Typing the range and leaving its box for the name box sends the range (the board below follows it); then
     # Enter sends the text of both boxes, in one message.
     await page.emit(page.find(label=RANGE_LABEL), 'change', str(max_number))
     await page.enter('Your name', name, str(max_number))
-    await page.wait_for(lambda: page.path == '/play' and page.has(label='Your guess'))
+    await page.wait_for(lambda: page.path == '/play' and page.has(label='Your guess'), seconds)
 
 
 def feedback_id(page: Page) -> str:
     """The status line that answers each guess (the board's news line is a status region too)."""
     return next(element_id for element_id, element in page.elements.items()
                 if element.get('props', {}).get('role') == 'status' and 'hilo-news' not in element.get('class', []))
+
+
+def narrowed(low: int, high: int, guess: int, answer: str) -> tuple[int, int]:
+    """The numbers still possible after the answer to a guess that was not correct."""
+    if 'too low' in answer:
+        return guess + 1, high
+    if 'too high' in answer:
+        return low, guess - 1
+    raise AssertionError(f'unexpected answer {answer!r}')
 
 
 async def play_again(page: Page) -> float:
@@ -136,12 +145,7 @@ class Player:
                 await play_again(page)
                 await page.wait_for(lambda: page.text(self.feedback_id).startswith('Type a guess'))
                 return
-            if 'too low' in answer:
-                low = middle + 1
-            elif 'too high' in answer:
-                high = middle - 1
-            else:
-                raise AssertionError(f'unexpected answer {answer!r}')
+            low, high = narrowed(low, high, middle, answer)
 
     def _possible(self, page: Page) -> tuple[int, int]:
         text = page.text(page.find(text='Still possible:'))
