@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Locator, Page, WebSocket, expect
+from playwright.sync_api import Locator, Page, Response, WebSocket, expect
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Frames:
 # The message beside a box. While Quasar fades an old message out, the new one comes after it.
 SHOWN_ERROR = '.q-field--error [role=alert]'
 FRAMES: WeakKeyDictionary[Page, Frames] = WeakKeyDictionary()
+# How long a page may stay in the waiting room before a test gives up (it retries every 2 to 8 seconds).
+WAITING_ROOM_MS = 60_000
 
 
 def record_frames(page: Page) -> Frames:
@@ -34,6 +36,22 @@ def record_frames(page: Page) -> Frames:
         socket.on('framereceived', lambda payload: frames.received.append(str(payload)))
     page.on('websocket', on_socket)
     return frames
+
+
+def open_page(page: Page, path: str) -> Response | None:
+    """Go to ``path`` like a player typing an address, and return the answer once it is the game's own.
+
+    On a busy machine the server may answer first with its waiting room (admission.py: status 503, a plain page that
+    reloads itself when it is the player's turn). A player just waits; so does this, instead of acting on that page.
+    """
+    response = page.goto(path)
+    while response is not None and response.status == 503:
+        with page.expect_response(lambda answer: answer.request.is_navigation_request(),
+                                  timeout=WAITING_ROOM_MS) as reloaded:
+            pass  # nothing to do: the waiting page reloads itself
+        response = reloaded.value
+        page.wait_for_load_state()
+    return response
 
 
 def guess_box(page: Page) -> Locator:
@@ -50,7 +68,7 @@ def board_rows(page: Page) -> Locator:
 
 def sign_in(page: Page, *, name: str, max_number: int = 100) -> None:
     """Open the welcome page, fill in name and range by typing, press Enter, land on the game."""
-    page.goto('/')
+    open_page(page, '/')
     page.get_by_label('Your name').fill(name)
     page.get_by_label(re.compile('or any whole number')).fill(str(max_number))
     page.get_by_label('Your name').press('Enter')

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.server import Server
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
-from .players import guess, guess_box, play_to_win, sign_in
+from .players import guess, guess_box, open_page, play_to_win, sign_in
 
 FOLDER = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
 WIDTH, HEIGHT = 1000, 560
@@ -45,7 +45,7 @@ def take_pictures(browser: Browser, url: str, out: Path) -> None:
         return context.new_page()
 
     welcome = new_page()
-    welcome.goto('/')
+    open_page(welcome, '/')
     welcome.get_by_label('Your name').fill('Kim')
     expect(welcome.get_by_text('No scores yet. Be the first!')).to_be_visible()
     snap(welcome, out / 'welcome.png')

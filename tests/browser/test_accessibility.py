@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from .axe import assert_accessible
 from .conftest import PageMaker
-from .players import guess, guess_box, play_to_win, sign_in
+from .players import guess, guess_box, open_page, play_to_win, sign_in
 from .test_layout import contrast
 
 WHITE = (255, 255, 255)
@@ -31,7 +31,7 @@ def shown_background(locator: Locator) -> tuple[int, ...]:
 
 def check_a_whole_visit(page: Page, name: str, theme: str) -> None:
     """Welcome, a round in progress, the win with each of its buttons focused, and the 404 page."""
-    page.goto('/')
+    open_page(page, '/')
     expect(page.get_by_label('Your name')).to_be_focused()
     expect(page.get_by_text('No scores yet. Be the first!').or_(page.locator('.q-table tbody tr')).first) \
         .to_be_visible()
@@ -54,7 +54,7 @@ def check_a_whole_visit(page: Page, name: str, theme: str) -> None:
     assert contrast(WHITE, shown_background(again)) >= 4.5, f'Play again, focused, {theme}'
     page.get_by_role('button', name='Change name or range').focus()
     assert_accessible(page, f'the win, {theme}, Change name or range focused')
-    page.goto('/no/such/page')
+    open_page(page, '/no/such/page')
     expect(page.get_by_role('link', name='Back to the game')).to_be_visible()
     assert_accessible(page, f'the 404 page, {theme}')
 
@@ -63,14 +63,14 @@ def test_no_serious_violation_in_light_and_dark_mode(new_page: PageMaker) -> Non
     light = new_page()
     dark = new_page(color_scheme='dark')
     check_a_whole_visit(light, 'Ann', 'light')
-    dark.goto('/')  # the board now has Ann's row, and Ann's next win reaches this page as news
+    open_page(dark, '/')  # the board now has Ann's row, and Ann's next win reaches this page as news
     check_a_whole_visit(dark, 'Bea', 'dark')
     expect(dark.locator('body.body--dark')).to_have_count(1)
 
 
 def test_no_serious_violation_on_a_360_px_phone(new_page: PageMaker) -> None:
     phone = new_page(width=360, height=740)
-    phone.goto('/')
+    open_page(phone, '/')
     expect(phone.get_by_label('Your name')).to_be_focused()
     assert_accessible(phone, 'the welcome page on a phone')
     sign_in(phone, name='Zoë', max_number=1_000_000)

@@ -18,7 +18,7 @@ from tests.server import Server, free_port
 from ui.game_panel import CHANGED_ELSEWHERE
 
 from .conftest import PageMaker
-from .players import FRAMES, feedback, guess, guess_box, sign_in
+from .players import FRAMES, feedback, guess, guess_box, open_page, sign_in
 
 
 class Relay(threading.Thread):
@@ -142,7 +142,7 @@ def test_a_tab_that_missed_a_guess_made_in_another_tab_reloads_and_says_why(new_
     first = new_page()
     sign_in(first, name='Twin', max_number=1_000_000)
     second = first.context.new_page()  # the same player in a second tab, on the same round
-    second.goto('/play')
+    open_page(second, '/play')
     expect(guess_box(second)).to_be_focused()
     second.evaluate('window.stillTheSamePage = 42')
 

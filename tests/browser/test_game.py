@@ -7,12 +7,12 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import board_rows, feedback, guess, guess_box, play_to_win, sign_in
+from .players import board_rows, feedback, guess, guess_box, open_page, play_to_win, sign_in
 
 
 def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker, tmp_path: Path) -> None:
     page = new_page(height=560)
-    page.goto('/')
+    open_page(page, '/')
     expect(page.get_by_label('Your name')).to_be_focused()
     page.keyboard.type('Kim')
     for _ in range(10):  # Tab through the range presets to the "any whole number" box
@@ -71,7 +71,7 @@ def test_every_invalid_input_shows_its_message_and_is_not_counted(page: Page) ->
         assert guess(page, '50').startswith('You already guessed 50')
         expect(page.get_by_text('Guesses: 1 (par 7)')).to_be_visible()
 
-    page.goto('/')  # the welcome form checks its fields beside them, too
+    open_page(page, '/')  # the welcome form checks its fields beside them, too
     page.get_by_label('Your name').fill('')
     page.get_by_label(re.compile('or any whole number')).fill('5')
     page.get_by_role('button', name='Play').click()
@@ -97,10 +97,10 @@ def test_a_reload_resumes_the_round_and_a_new_browser_session_remembers_the_name
     state = page.context.storage_state()
     page.context.close()  # close the browser, keeping its cookies as a real one does
     reopened = new_page(storage_state=state)
-    reopened.goto('/')
+    open_page(reopened, '/')
     expect(reopened.get_by_label('Your name')).to_have_value('Kim')
     expect(reopened.get_by_label(re.compile('or any whole number'))).to_have_value('1,000,000')
-    reopened.goto('/play')
+    open_page(reopened, '/play')
     expect(reopened.get_by_text('Guesses: 2 (par 20)')).to_be_visible()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from .conftest import PageMaker
-from .players import FRAMES, guess, guess_box, sign_in
+from .players import FRAMES, guess, guess_box, open_page, sign_in
 
 LAYERS = ('1. Browser → server', '2. Python', '3. Database', '4. Server → browser')
 
@@ -57,7 +57,7 @@ def test_the_window_opens_from_the_keyboard_and_shows_every_layer_of_a_guess(new
     # Each layer links to the part of the README that explains it, served by the game itself.
     link = entry.get_by_role('link', name='How this layer works').nth(2).get_attribute('href')
     assert link == '/readme/#layer-database'
-    page.goto(link)
+    open_page(page, link)
     expect(page.locator('#layer-database')).to_be_attached()
     expect(page.get_by_role('heading', name='3. Database')).to_be_visible()
     assert new_page.dialogs == []

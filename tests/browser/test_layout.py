@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import guess, guess_box, play_to_win, sign_in
+from .players import guess, guess_box, open_page, play_to_win, sign_in
 
 
 def overflow(page: Page) -> int:
@@ -17,7 +17,7 @@ def overflow(page: Page) -> int:
 
 def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker, tmp_path: Path) -> None:
     phone = new_page(width=360, height=740)
-    phone.goto('/')
+    open_page(phone, '/')
     assert overflow(phone) == 0
     sign_in(phone, name='Zoë Ångström-Nakamura', max_number=1_000_000)
     assert overflow(phone) == 0
@@ -98,7 +98,7 @@ def test_dark_mode_renders_readable_text(new_page: PageMaker, tmp_path: Path) ->
 
 def test_on_a_dark_system_each_click_of_the_theme_button_changes_what_the_player_sees(new_page: PageMaker) -> None:
     page = new_page(color_scheme='dark')
-    page.goto('/')
+    open_page(page, '/')
     theme = page.get_by_role('button', name=re.compile('Colour theme'))
     expect(theme).to_have_accessible_name(re.compile('as the system'))
     expect(page.locator('body.body--dark')).to_have_count(1)  # as the system: dark

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.server import Server
 
 from .conftest import PageMaker
-from .players import board_rows, guess, play_to_win, sign_in
+from .players import board_rows, guess, open_page, play_to_win, sign_in
 
 
 def test_b_sees_a_win_appear_without_reloading(new_page: PageMaker) -> None:
@@ -41,7 +41,7 @@ def test_names_that_look_like_html_are_shown_literally_and_run_nothing(server: S
         sign_in(player, name=name, max_number=100)
         play_to_win(player)
     viewer = new_page()
-    viewer.goto('/')
+    open_page(viewer, '/')
 
     expect(board_rows(viewer)).to_have_count(len(TYPED_NAMES + STORED_NAMES))
     cells = viewer.locator('.q-table tbody td.hilo-name .hilo-player').all_inner_texts()  # without '(no replay)'
@@ -70,7 +70,7 @@ def store_scores(server: Server, names: list[str]) -> None:
 
 def test_the_board_keeps_the_top_ten_in_order_for_everyone(new_page: PageMaker) -> None:
     watcher = new_page()
-    watcher.goto('/')
+    open_page(watcher, '/')
     players = [new_page() for _ in range(3)]
     counts = []
     for number, player in enumerate(players):

@@ -6,13 +6,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .players import guess_box, sign_in
+from .players import guess_box, open_page, sign_in
 
 
 @pytest.mark.parametrize('path', ['/nope', '/nope/deeper', '/play/extra'])
 def test_an_unknown_address_is_a_hilo_page_with_a_way_home(page: Page, path: str) -> None:
     sign_in(page, name='Ann')  # so that /play/extra would show the game if it went that far
-    response = page.goto(path)
+    response = open_page(page, path)
 
     assert response is not None
     assert response.status == 404
@@ -28,10 +28,7 @@ def test_an_unknown_address_is_a_hilo_page_with_a_way_home(page: Page, path: str
 
 
 def test_a_link_inside_the_page_to_an_unknown_address_shows_the_same_page(page: Page) -> None:
-    page.goto('/')
-    # On a busy machine the first answer can be the waiting room's page (admission.py), which reloads itself into
-    # the game's: add the link once the page is the game's.
-    expect(page.get_by_label('Your name')).to_be_visible()
+    open_page(page, '/')
     page.evaluate("""() => {  // a stale link, followed without a page load as every link inside the game is
         const link = Object.assign(document.createElement('a'), {href: '/gone', textContent: 'old link'});
         document.querySelector('.nicegui-content').append(link);

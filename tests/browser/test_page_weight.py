@@ -12,6 +12,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, expect
 
 from .conftest import PageMaker
+from .players import open_page
 
 
 @dataclass
@@ -45,7 +46,7 @@ def visit(context: BrowserContext) -> Visit:
     devtools.on('Network.responseReceived', responded)
     devtools.on('Network.loadingFinished', lambda event: seen.network_bytes.__setitem__(event['requestId'],
                                                                                        event['encodedDataLength']))
-    page.goto('/')
+    open_page(page, '/')
     expect(page.get_by_text('No scores yet. Be the first!')).to_be_visible()
     page.wait_for_load_state('networkidle')
     page.close()

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from .conftest import PageMaker
-from .players import play_to_win, sign_in
+from .players import open_page, play_to_win, sign_in
 
 
 def possible_width(page: Page) -> float:
@@ -26,10 +26,8 @@ def test_a_replay_opened_from_a_board_and_stepped_through_with_the_keyboard_alon
     count = play_to_win(ann)
 
     viewer = new_page()
-    viewer.goto('/')
+    open_page(viewer, '/')
     link = viewer.get_by_role('link', name='Ann: watch the replay')
-    # On a busy machine the first answer can be the waiting room's page (admission.py), which reloads itself into
-    # the game's: mark the page once it is the game's.
     expect(link).to_be_visible()
     viewer.evaluate('window.stillTheSamePage = 42')  # a page load would wipe this out
     for _ in range(40):  # Tab from the name box, through the form, to the board's first name
@@ -85,7 +83,7 @@ def test_a_shared_replay_link_opens_in_a_fresh_browser(new_page: PageMaker) -> N
     address = ann.url
 
     friend = new_page()  # another browser, with no name and no cookie
-    friend.goto(address)
+    open_page(friend, address)
     expect(friend.get_by_role('heading', name=f'Ann won 1–10 in {count} guess')).to_be_visible()
     expect(friend.get_by_role('button', name='Play (Space or K)')).to_be_focused()
     friend.keyboard.press('End')
@@ -94,6 +92,6 @@ def test_a_shared_replay_link_opens_in_a_fresh_browser(new_page: PageMaker) -> N
     friend.get_by_role('link', name='Scores', exact=True).click()  # the header's link, to the boards
     expect(friend.get_by_role('heading', name='All ranges')).to_be_visible()
     expect(friend.get_by_role('link', name='Ann: watch the replay')).to_have_count(1)  # (the 1–100 board has none)
-    friend.goto('/replay/123456')
+    open_page(friend, '/replay/123456')
     expect(friend.get_by_text('No such game')).to_be_visible()
     expect(friend.get_by_role('link', name='Back to the game')).to_be_visible()

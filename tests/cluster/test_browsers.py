@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.players import board_rows, guess, guess_box, play_to_win, sign_in
+from tests.browser.players import board_rows, guess, guess_box, open_page, play_to_win, sign_in
 
 from .conftest import Cluster
 
@@ -29,7 +29,7 @@ class Visitors:
             context.set_default_timeout(10_000)
             self.contexts.append(context)
             page = context.new_page()
-            page.goto('/')
+            open_page(page, '/')
             expect(page.get_by_label('Your name')).to_be_visible()
             server = served_by(page)
             if server != not_on:
