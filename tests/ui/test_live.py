@@ -17,6 +17,7 @@ async def test_player_b_sees_player_a_win_without_doing_anything(create_user: Ca
     ann, bob = create_user(), create_user()
     await sign_in(bob, name='Bob', max_number=100)
     await bob.open('/')  # Bob waits on the welcome page, which shows the 1–100 board too
+    await bob.should_see(marker='scores')  # (the board is shown once it is read)
     bob_table = element(bob, 'scores', ui.table)
     assert list(bob_table.rows) == []
 
