@@ -4,6 +4,7 @@
 This file only wires the parts together; each part lives in its own place:
 ``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages),
 ``socket_guard.py`` (checks on every message from a browser), ``admission.py`` (a waiting room for busy moments),
+``compressed_files.py`` (NiceGUI's files, compressed once),
 ``nicegui_tuning.py`` and ``nicegui_middleware.py`` (workarounds for costs inside NiceGUI), ``gc_tuning.py``
 (Python's garbage collector) and ``ui/`` (the pages players see).
 """
@@ -17,6 +18,7 @@ from nicegui.storage import Storage
 
 import admission
 import api
+import compressed_files
 import db
 import gc_tuning
 import news
@@ -49,6 +51,7 @@ waiting_room = admission.WaitingRoom(joins_per_second=config.joins_per_second)
 app.add_middleware(admission.WaitingRoomMiddleware, room=waiting_room,
                    other=('/_nicegui', '/assets', '/api', '/docs', '/redoc', '/openapi.json', '/favicon.ico'))
 app.on_startup(lambda: background_tasks.create(waiting_room.watch(), name='waiting room'))
+app.add_middleware(compressed_files.CompressedOnce)  # NiceGUI's files, compressed once, not per visit
 app.add_static_files('/assets', ASSETS)
 readme.install()  # /readme: the learner's window links to it
 api.install(app)  # the JSON API (api/), documented at /docs (only its own routes: those above are not API)

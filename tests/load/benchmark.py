@@ -6,10 +6,11 @@
 Each scenario starts its server(s) on a fresh data folder, brings the players in (tests/load/loadgen.py), measures
 and stops. The scenarios (tests/load/scenarios.py): ``sweep`` (players at 1 guess a second, Hi-Lo and the classic
 design side by side at each size), ``joins`` (1,000 players arriving within a minute), ``join-cost`` (server CPU
-per player arriving), ``overload`` (newcomers at twice the rate the server admits, while others play), ``broadcast``
-(1,000 open pages, a new top 10), ``idle`` (1,000 open pages, nobody guessing), ``startup`` and ``top-ten``
-(a board read with 1,000,000 scores stored). It writes results.md (tables against the targets), results.json and
-results.png to ``--out`` (default bench-results/). Run it with nothing else running on the machine.
+per player arriving), ``first-visits`` (server CPU per browser with an empty cache), ``overload`` (newcomers at
+twice the rate the server admits, while others play), ``broadcast`` (1,000 open pages, a new top 10), ``idle``
+(1,000 open pages, nobody guessing), ``startup`` and ``top-ten`` (a board read with 1,000,000 scores stored). It
+writes results.md (tables against the targets), results.json and results.png to ``--out`` (default
+bench-results/). Run it with nothing else running on the machine.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import psutil
 
 from . import report, scenarios
 
-ALL = ('sweep', 'joins', 'join-cost', 'overload', 'broadcast', 'idle', 'startup', 'top-ten')
+ALL = ('sweep', 'joins', 'join-cost', 'first-visits', 'overload', 'broadcast', 'idle', 'startup', 'top-ten')
 
 
 def main() -> None:

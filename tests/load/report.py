@@ -62,6 +62,12 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     if 'join-cost' in results:
         cost = results['join-cost']['server_cpu_ms_per_join']
         rows.append(('At most 10 ms of server CPU per player joining', f'{cost:.1f} ms', yes(cost <= 10)))
+    if 'first-visits' in results:
+        visit = results['first-visits']
+        rows.append(('A first visit (the page and every file, empty browser cache): server CPU (no target; '
+                     'join-cost counts returning browsers)',
+                     f'{visit["server_cpu_ms_per_visit"]:.1f} ms per visit, {visit["kb_per_visit"]:.0f} KB in '
+                     f'{visit["requests_per_visit"]} requests ({visit["visitors"]} visitors)', '—'))
     if 'overload' in results:
         over = results['overload']
         trip, newcomers = over['players_already_in']['round_trip_ms'], over['newcomers']

@@ -5,12 +5,16 @@ Every function returns plain dicts (figures as tests/load/loadgen.py computes th
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+import httpx
+import psutil
 
 from tests.server import Server
 
@@ -102,6 +106,31 @@ def broadcast(folder: Path, *, duration: float) -> dict[str, Any]:
                                                       Cohort(20, rate=1.0, start=ramp, ramp=2, max_number=1000)],
                       (ramp + SETTLE, ramp + SETTLE + duration))
     return outcome['all']
+
+
+def first_visits(folder: Path, *, duration: float, visitors: int = 200) -> dict[str, Any]:
+    """Server CPU per first visit: the welcome page and every file it asks for, as a browser with an empty cache.
+
+    (join-cost's players are browsers that have been here before: they load the page but no files.) The visitors
+    come one after the other, each with fresh cookies, and ask for what Chromium asks for, gzip accepted.
+    """
+    with serving('hilo', folder / 'first-visits') as (url, pid), httpx.Client(base_url=url) as probe:
+        files = sorted(set(FILES.findall(probe.get('/').text)))
+        server = psutil.Process(pid)
+        before, bytes_sent = server.cpu_times(), 0
+        for _ in range(visitors):
+            with httpx.Client(base_url=url, headers={'accept-encoding': 'gzip, deflate, br, zstd'}) as browser:
+                for address in ['/', *files]:
+                    with browser.stream('GET', address) as answer:
+                        answer.raise_for_status()
+                        bytes_sent += sum(len(chunk) for chunk in answer.iter_raw())
+        after = server.cpu_times()
+    cpu = after.user + after.system - before.user - before.system
+    return {'visitors': visitors, 'requests_per_visit': 1 + len(files), 'kb_per_visit': bytes_sent / visitors / 1024,
+            'server_cpu_ms_per_visit': 1000 * cpu / visitors}
+
+
+FILES = re.compile(r'(?:src|href)="(/_nicegui/[^"]+|/assets/[^"]+)"')  # what a page's HTML asks the browser to load
 
 
 def idle(folder: Path, *, duration: float) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.server import Server
 
-from . import loadgen
+from . import loadgen, scenarios
 
 
 async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path: Path) -> None:
@@ -26,3 +26,11 @@ async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path:
     assert figures.server_rss_mb > 0
     assert len(measured.merged().joins) == 4  # each player's arrival was timed
     assert figures.join_ms['p50'] > 0
+
+
+def test_first_visits_count_the_page_and_every_file_it_asks_for(tmp_path: Path) -> None:
+    figures = scenarios.first_visits(tmp_path, duration=0, visitors=3)
+
+    assert figures['requests_per_visit'] >= 10  # the page, Vue, Quasar, Tailwind, Socket.IO, nicegui.js, components
+    assert figures['kb_per_visit'] > 200  # compressed, but the libraries are big
+    assert figures['server_cpu_ms_per_visit'] > 0
