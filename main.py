@@ -86,6 +86,7 @@ before = {stop_signal: signal.signal(stop_signal, stopped) for stop_signal in (s
 ui.run(hilo_page, host=config.host, port=config.port, title='Hi-Lo', favicon=ASSETS / 'favicon.svg', dark=None,
        language='en-GB',  # <html lang="en-GB"> for screen readers (and Quasar's own words in British English)
        storage_secret=config.storage_secret, show=config.open_browser, reload=False, reconnect_timeout=5.0,
+       gzip_middleware_factory=compressed_files.quick_gzip,  # pages compressed quickly (files: compressed once)
        fastapi_docs=api.DOCS)  # /docs, /redoc and /openapi.json list the API's routes (and not the pages)
 # ui.run comes back here only if it did not serve (in NiceGUI's simulated tests, say): leave the signals as they were.
 for stop_signal, handler in before.items():

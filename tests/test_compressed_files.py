@@ -78,6 +78,7 @@ def test_the_game_serves_niceguis_files_compressed_with_their_cache_control(tmp_
         address = f'{server.url}{VERSIONED}static/quasar.umd.prod.js'
         plain = httpx.get(address, headers={'accept-encoding': 'identity'})
         packed = [_raw(address) for _ in range(2)]
+        page_headers, page = _raw(f'{server.url}/')
 
     assert plain.status_code == 200
     assert 'content-encoding' not in plain.headers
@@ -87,6 +88,11 @@ def test_the_game_serves_niceguis_files_compressed_with_their_cache_control(tmp_
         assert gzip.decompress(body) == plain.content
         assert 'immutable' in headers['cache-control']
     assert packed[0][1] == packed[1][1]
+    # gzip's header says how hard its body was packed (byte 8, "XFL"): 2 for the smallest, 4 for the fastest.
+    assert packed[0][1][8] == 2
+    assert page_headers['content-encoding'] == 'gzip'
+    assert page[8] == 4  # a page is made for each request: compressed at the fastest level (quick_gzip)
+    assert b'Welcome' in gzip.decompress(page)
 
 
 def _raw(address: str) -> tuple[httpx.Headers, bytes]:
