@@ -70,8 +70,7 @@ class PlayerForm(ui.card):
             self.name.show(name_text, error=name_problem)  # what was typed stays, with the reason beside it
             self.highest.show(highest_text, error=range_problem)
             return
-        app.storage.user['name'] = name
-        app.storage.user['max_number'] = max_number
+        app.storage.user.update(name=name, max_number=max_number)  # one change: the user's file is written once
         ui.navigate.to('/play')
 
     def _sent(self, event: GenericEventArguments) -> tuple[str, str]:
