@@ -32,7 +32,7 @@ def test_a_newcomer_waits_in_line_and_the_game_opens_by_itself(browser: Browser,
         assert response is not None
         assert response.status == 200
         assert answers[0].status == 503, 'the first answer was not the waiting room'
-        assert answers[0].headers['retry-after'] == '2'
+        assert 2 <= int(answers[0].headers['retry-after']) <= 8  # seconds: sooner the nearer the front of the line
         assert answers[-1] == response
         expect(page.get_by_label('Your name')).to_be_focused()  # the game's own page, ready to play
         assert maker.dialogs == []
