@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import statistics
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -114,16 +115,15 @@ def first_visits(folder: Path, *, duration: float, visitors: int = 200) -> dict[
     (join-cost's players are browsers that have been here before: they load the page but no files.) The visitors
     come one after the other, each with fresh cookies, and ask for what Chromium asks for, gzip accepted.
     """
-    with serving('hilo', folder / 'first-visits') as (url, pid), httpx.Client(base_url=url) as probe:
-        files = sorted(set(FILES.findall(probe.get('/').text)))
+    with serving('hilo', folder / 'first-visits') as (url, pid), \
+            httpx.Client(base_url=url, headers={'accept-encoding': 'identity'}) as probe:
+        files = sorted(set(FILES.findall(_load(probe, '/').decode())))
         server = psutil.Process(pid)
         before, bytes_sent = server.cpu_times(), 0
         for _ in range(visitors):
             with httpx.Client(base_url=url, headers={'accept-encoding': 'gzip, deflate, br, zstd'}) as browser:
                 for address in ['/', *files]:
-                    with browser.stream('GET', address) as answer:
-                        answer.raise_for_status()
-                        bytes_sent += sum(len(chunk) for chunk in answer.iter_raw())
+                    bytes_sent += len(_load(browser, address))
         after = server.cpu_times()
     cpu = after.user + after.system - before.user - before.system
     return {'visitors': visitors, 'requests_per_visit': 1 + len(files), 'kb_per_visit': bytes_sent / visitors / 1024,
@@ -131,6 +131,18 @@ def first_visits(folder: Path, *, duration: float, visitors: int = 200) -> dict[
 
 
 FILES = re.compile(r'(?:src|href)="(/_nicegui/[^"]+|/assets/[^"]+)"')  # what a page's HTML asks the browser to load
+
+
+def _load(browser: httpx.Client, address: str) -> bytes:
+    """GET as a browser does (a busy server's waiting room, 503 with Retry-After, is waited out); returns the body
+    as it came over the network (compressed, if it was)."""
+    while True:
+        with browser.stream('GET', address) as answer:
+            body = b''.join(answer.iter_raw())
+        if answer.status_code != 503 or 'retry-after' not in answer.headers:
+            answer.raise_for_status()
+            return body
+        time.sleep(float(answer.headers['retry-after']))
 
 
 def idle(folder: Path, *, duration: float) -> dict[str, Any]:
