@@ -17,6 +17,7 @@ page, measured here, for 11.5 KB sent instead of 10.2 KB.
 """
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -49,11 +50,16 @@ class Compressed:
 
 
 class CompressedOnce:
-    """ASGI middleware: NiceGUI's versioned files, compressed on their first request and served from memory after."""
+    """ASGI middleware: NiceGUI's versioned files, compressed on their first request and served from memory after.
+
+    The first request for a file passes it through and compresses it (in a thread: Quasar at the highest level takes
+    tens of milliseconds); requests for the same file meanwhile wait for that one compression instead of making
+    their own. A file that is not worth keeping (a font, say) is remembered as such and streams through after.
+    """
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.files: dict[str, Compressed] = {}
+        self.files: dict[str, asyncio.Future[Compressed | None]] = {}  # None: passes as it comes
         self.compressions = 0  # how many times a file was compressed (for the tests)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -61,16 +67,18 @@ class CompressedOnce:
             await self.app(scope, receive, send)
             return
         path = scope['path']
-        if (kept := self.files.get(path)) is None:
-            answer = await _answer(self.app, scope, receive)
-            kept = self._compressed(answer)
-            if kept is None:  # not one to keep: send it as it came
-                for message in answer:
-                    await send(message)
+        if path not in self.files:
+            if len(self.files) >= MOST_FILES:  # (a bound all the same): what is not kept passes as before
+                await self.app(scope, receive, send)
                 return
-            if len(self.files) < MOST_FILES:
-                self.files[path] = kept
-        await send({'type': 'http.response.start', 'status': 200, 'headers': kept.headers})
+            self.files[path] = asyncio.get_running_loop().create_future()
+            await self._first_request(path, scope, receive, send)
+            return
+        kept = await asyncio.shield(self.files[path])
+        if kept is None:
+            await self.app(scope, receive, send)
+            return
+        await send({'type': 'http.response.start', 'status': 200, 'headers': list(kept.headers)})
         await send({'type': 'http.response.body', 'body': b'' if scope['method'] == 'HEAD' else kept.body})
 
     def _may_keep(self, scope: Scope) -> bool:
@@ -83,20 +91,62 @@ class CompressedOnce:
         conditional = 'range' in headers or 'if-none-match' in headers or 'if-modified-since' in headers
         return 'gzip' in headers.get('accept-encoding', '') and not conditional
 
-    def _compressed(self, answer: list[Message]) -> Compressed | None:
-        start, bodies = answer[0], [message for message in answer[1:] if message['type'] == 'http.response.body']
-        headers = MutableHeaders(raw=list(start.get('headers', [])))
-        body = b''.join(message.get('body', b'') for message in bodies)
-        if start['status'] != 200 or 'content-encoding' in headers or len(body) < MINIMUM_SIZE \
-                or not headers.get('content-type', '').startswith(COMPRESSIBLE) or len(answer) != 1 + len(bodies):
-            return None
-        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip's format
-        packed = compressor.compress(body) + compressor.flush()
+    async def _first_request(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the app's answer on; keep it compressed if it is worth it, and tell the requests that wait."""
+        future = self.files[path]
+        start: Message | None = None
+        body: list[bytes] = []
+
+        async def keep_or_pass(message: Message) -> None:
+            nonlocal start
+            if message['type'] == 'http.response.start':
+                headers = Headers(raw=message.get('headers', []))
+                keepable = headers.get('content-type', '').startswith(COMPRESSIBLE) \
+                    and 'content-encoding' not in headers and 'set-cookie' not in headers
+                if message['status'] == 200 and keepable and scope['method'] == 'GET':
+                    start = message  # held back until the body is complete
+                    return
+                self._forget(path, remember_as_plain=message['status'] == 200 and not keepable)
+            elif start is not None and message['type'] == 'http.response.body':
+                body.append(message.get('body', b''))
+                if message.get('more_body', False):
+                    return
+                await self._keep_and_send(path, start, b''.join(body), send)
+                return
+            elif start is not None:  # anything else (a file sent by path, say): pass it on as it came
+                await send(start)
+                start = None
+                self._forget(path, remember_as_plain=True)
+            await send(message)
+        try:
+            await self.app(scope, receive, keep_or_pass)
+        finally:
+            if not future.done():  # the app failed, or the browser left: nothing kept, those waiting pass through
+                self._forget(path, remember_as_plain=False)
+
+    async def _keep_and_send(self, path: str, start: Message, body: bytes, send: Send) -> None:
+        if len(body) < MINIMUM_SIZE:
+            self._forget(path, remember_as_plain=True)
+            await send(start)
+            await send({'type': 'http.response.body', 'body': body})
+            return
+        packed = await asyncio.to_thread(_gzip, body)
         self.compressions += 1
+        headers = MutableHeaders(raw=list(start.get('headers', [])))
         headers['content-encoding'] = 'gzip'
         headers['content-length'] = str(len(packed))
         headers.add_vary_header('Accept-Encoding')
-        return Compressed(headers=headers.raw, body=packed)
+        kept = Compressed(headers=headers.raw, body=packed)
+        self.files[path].set_result(kept)
+        await send({'type': 'http.response.start', 'status': 200, 'headers': list(kept.headers)})
+        await send({'type': 'http.response.body', 'body': kept.body})
+
+    def _forget(self, path: str, *, remember_as_plain: bool) -> None:
+        """Tell those waiting to ask the app themselves; remember the file as one to pass, or forget it was asked
+        for (a missing file, a failed answer: addresses anyone can make up are not remembered)."""
+        future = self.files[path] if remember_as_plain else self.files.pop(path)
+        if not future.done():
+            future.set_result(None)
 
 
 def quick_gzip(app: App) -> GZipMiddleware:
@@ -104,11 +154,6 @@ def quick_gzip(app: App) -> GZipMiddleware:
     return GZipMiddleware(app, compresslevel=PAGE_LEVEL)
 
 
-async def _answer(app: App, scope: Scope, receive: Receive) -> list[Message]:
-    """Everything ``app`` sends for this request, collected instead of sent."""
-    messages: list[Message] = []
-
-    async def collect(message: Message) -> None:
-        messages.append(message)
-    await app(scope, receive, collect)
-    return messages
+def _gzip(body: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # the highest level, in gzip's format
+    return compressor.compress(body) + compressor.flush()

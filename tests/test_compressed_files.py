@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
 import os
 from pathlib import Path
@@ -49,6 +50,17 @@ async def test_a_file_is_compressed_on_its_first_request_only(files: tuple[Compr
         assert answer.headers['vary'] == 'Accept-Encoding'
 
 
+async def test_requests_meanwhile_wait_for_the_one_compression(files: tuple[CompressedOnce, httpx.AsyncClient]) \
+        -> None:
+    middleware, client = files
+    answers = await asyncio.gather(*(client.get(f'{VERSIONED}static/script.js', headers=GZIP) for _ in range(5)))
+
+    assert middleware.compressions == 1
+    assert [answer.text for answer in answers] == [SCRIPT] * 5
+    assert {answer.headers['content-encoding'] for answer in answers} == {'gzip'}
+
+
+@pytest.mark.parametrize('warm', [False, True], ids=['first request', 'file kept already'])
 @pytest.mark.parametrize(('path', 'headers'), [
     (f'{VERSIONED}static/script.js', {'accept-encoding': 'identity'}),  # a browser that does not take gzip
     (f'{VERSIONED}static/script.js', {**GZIP, 'range': 'bytes=0-99'}),
@@ -60,17 +72,43 @@ async def test_a_file_is_compressed_on_its_first_request_only(files: tuple[Compr
     ('/assets/script.js', GZIP),  # the game's own files: not NiceGUI's, not versioned
 ])
 async def test_anything_else_passes_as_it_came(files: tuple[CompressedOnce, httpx.AsyncClient], path: str,
-                                                headers: dict[str, str]) -> None:
+                                                headers: dict[str, str], warm: bool) -> None:
     middleware, client = files
-    answer = await client.get(path, headers=headers)
+    if warm:  # the file was asked for before, as a browser asks for it (the script is kept compressed then)
+        await client.get(path, headers=GZIP)
+    kept = middleware.compressions
+    answers = [await client.get(path, headers=headers) for _ in range(2)]
     direct = await httpx.AsyncClient(transport=httpx.ASGITransport(app=middleware.app),
                                      base_url='http://test').get(path, headers=headers)
 
-    assert middleware.compressions == 0
-    assert middleware.files == {}
-    assert answer.status_code == direct.status_code
-    assert 'content-encoding' not in answer.headers
-    assert answer.content == direct.content
+    assert middleware.compressions == kept
+    for answer in answers:
+        assert answer.status_code == direct.status_code
+        assert 'content-encoding' not in answer.headers
+        assert answer.content == direct.content
+
+
+async def test_a_missing_file_is_not_remembered(files: tuple[CompressedOnce, httpx.AsyncClient]) -> None:
+    middleware, client = files
+    for number in range(20):  # addresses anyone can make up
+        assert (await client.get(f'{VERSIONED}static/missing-{number}.js', headers=GZIP)).status_code == 404
+    await client.get(f'{VERSIONED}static/font.woff2', headers=GZIP)
+
+    assert list(middleware.files) == [f'{VERSIONED}static/font.woff2']  # (remembered: it passes as it comes)
+
+
+async def test_a_head_request_gets_the_headers_of_the_kept_file(files: tuple[CompressedOnce, httpx.AsyncClient]) \
+        -> None:
+    middleware, client = files
+    first = await client.head(f'{VERSIONED}static/script.js', headers=GZIP)  # (not kept: a HEAD has no body)
+    full = await client.get(f'{VERSIONED}static/script.js', headers=GZIP)
+    head = await client.head(f'{VERSIONED}static/script.js', headers=GZIP)
+
+    assert 'content-encoding' not in first.headers
+    assert head.headers['content-encoding'] == full.headers['content-encoding'] == 'gzip'
+    assert head.headers['content-length'] == full.headers['content-length']
+    assert head.content == b''
+    assert middleware.compressions == 1
 
 
 def test_the_game_serves_niceguis_files_compressed_with_their_cache_control(tmp_path: Path) -> None:

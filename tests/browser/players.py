@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -24,7 +25,7 @@ class Frames:
 SHOWN_ERROR = '.q-field--error [role=alert]'
 FRAMES: WeakKeyDictionary[Page, Frames] = WeakKeyDictionary()
 # How long a page may stay in the waiting room before a test gives up (it retries every 2 to 8 seconds).
-WAITING_ROOM_MS = 60_000
+WAITING_ROOM_S = 60
 
 
 def record_frames(page: Page) -> Frames:
@@ -41,17 +42,26 @@ def record_frames(page: Page) -> Frames:
 def open_page(page: Page, path: str) -> Response | None:
     """Go to ``path`` like a player typing an address, and return the answer once it is the game's own.
 
-    On a busy machine the server may answer first with its waiting room (admission.py: status 503, a plain page that
-    reloads itself when it is the player's turn). A player just waits; so does this, instead of acting on that page.
+    On a busy machine the server may answer first with its waiting room (admission.py: status 503 with Retry-After,
+    a plain page that reloads itself when it is the player's turn). A player just waits; so does this, instead of
+    acting on that page.
     """
-    response = page.goto(path)
-    while response is not None and response.status == 503:
-        with page.expect_response(lambda answer: answer.request.is_navigation_request(),
-                                  timeout=WAITING_ROOM_MS) as reloaded:
-            pass  # nothing to do: the waiting page reloads itself
-        response = reloaded.value
+    answers: list[Response] = []
+
+    def note(answer: Response) -> None:
+        if answer.request.is_navigation_request() and answer.frame == page.main_frame:
+            answers.append(answer)
+    page.on('response', note)  # before goto: the waiting page may reload itself before goto returns
+    try:
+        response = page.goto(path)
+        deadline = time.monotonic() + WAITING_ROOM_S
+        while answers and answers[-1].status == 503 and 'retry-after' in answers[-1].headers:
+            assert time.monotonic() < deadline, f'{path} still in the waiting room after {WAITING_ROOM_S} s'
+            page.wait_for_timeout(100)  # (Playwright delivers the page's events while it waits)
         page.wait_for_load_state()
-    return response
+        return answers[-1] if answers else response
+    finally:
+        page.remove_listener('response', note)
 
 
 def guess_box(page: Page) -> Locator:

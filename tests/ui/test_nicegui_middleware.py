@@ -31,8 +31,9 @@ async def test_the_app_runs_the_plain_middlewares_and_no_base_http_middleware(us
     assert not [kind for kind in kinds if isinstance(kind, type) and issubclass(kind, BaseHTTPMiddleware)], kinds
 
 
-def test_nicegui_adds_the_middlewares_by_the_names_that_are_replaced() -> None:
+async def test_nicegui_adds_the_middlewares_by_the_names_that_are_replaced(user: User) -> None:
     """If ui.run or set_storage_secret stop adding these by these names, install() no longer replaces anything."""
+    await user.open('/')  # (main.py has run: install() is done)
     run = inspect.getsource(ui_run.run)
     assert 'core.app.add_middleware(RedirectWithPrefixMiddleware)' in run
     assert 'core.app.add_middleware(SetCacheControlMiddleware)' in run
