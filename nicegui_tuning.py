@@ -113,6 +113,9 @@ class QuietInput(ui.input):
         # After every update of this element the browser calls input.js's updateValue(), which shows the `value` prop:
         # that is how show('') clears the box, in the same message as the rest of the answer.
         self._update_method = 'updateValue'
+        # Room for a message below the box, always: a message that appears (or goes) moves nothing below it. Without
+        # it, the room opened with the message, and a click on the button below could land where it had just been.
+        self.props('bottom-slots')
         if on_submit is not None:
             self.on('keydown.enter', lambda event: on_submit(self.submitted(event)), js_handler=self.send_text_js)
 

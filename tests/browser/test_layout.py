@@ -15,6 +15,23 @@ def overflow(page: Page) -> int:
     return int(page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
 
 
+def test_a_message_below_a_box_moves_nothing(page: Page) -> None:
+    """A message shown while the player reaches for a button must not move the button away from the pointer."""
+    open_page(page, '/')
+    play = page.get_by_role('button', name='Play')
+    before = play.bounding_box()
+    page.get_by_label(re.compile('or any whole number')).fill('5')
+    page.keyboard.press('Tab')  # leaving the box checks what it holds
+    expect(page.get_by_text('The highest number must be from 10 to 1,000,000; 5 is out of range.')).to_be_visible()
+    assert play.bounding_box() == before
+
+    sign_in(page, name='Kim', max_number=100)
+    status = page.get_by_role('status')
+    before = status.bounding_box()
+    assert guess(page, 'abc') == 'That is not a number. Type a whole number from 1 to 100.'
+    assert status.bounding_box() == before
+
+
 def test_a_360_px_phone_needs_no_sideways_scrolling(new_page: PageMaker, tmp_path: Path) -> None:
     phone = new_page(width=360, height=740)
     open_page(phone, '/')
