@@ -62,6 +62,8 @@ def test_a_replay_opened_from_a_board_and_stepped_through_with_the_keyboard_alon
     viewer.keyboard.press('End')
     expect(viewer.get_by_text(f'Step {count} of {count}')).to_be_visible()
 
+    if count == 1:  # (one time in a hundred Ann's first guess, 50, won: a replay of one step has no middle)
+        return
     viewer.keyboard.press('k')  # play, from the start again, one step a little over a second
     expect(viewer.get_by_role('button', name='Pause (Space or K)')).to_be_visible()
     expect(viewer.get_by_text(f'Step 1 of {count}')).to_be_visible()
