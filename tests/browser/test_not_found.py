@@ -29,6 +29,7 @@ def test_an_unknown_address_is_a_hilo_page_with_a_way_home(page: Page, path: str
 
 def test_a_link_inside_the_page_to_an_unknown_address_shows_the_same_page(page: Page) -> None:
     open_page(page, '/')
+    expect(page.get_by_label('Your name')).to_be_visible()  # Vue has drawn the page (on a busy machine: after load)
     page.evaluate("""() => {  // a stale link, followed without a page load as every link inside the game is
         const link = Object.assign(document.createElement('a'), {href: '/gone', textContent: 'old link'});
         document.querySelector('.nicegui-content').append(link);
