@@ -19,26 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
-from nicegui.version import __version__
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp as App
+from starlette.types import Message, Receive, Scope, Send
 
-VERSIONED = f'/_nicegui/{__version__}/'  # every file under it has the version in its address...
-DYNAMIC = f'/_nicegui/{__version__}/dynamic_resources/'  # ...but these, which elements may make up as they go
+from nicegui_middleware import DYNAMIC, VERSIONED  # NiceGUI's versioned files, but its dynamic resources
+
 MINIMUM_SIZE = 500  # bytes: as Starlette's GZip middleware
 MOST_FILES = 256  # kept at most (NiceGUI has a few dozen; a bound all the same)
 PAGE_LEVEL = 1  # zlib's level for what is compressed per request (1 fastest, 9 smallest)
 COMPRESSIBLE = ('text/', 'application/javascript', 'application/json', 'image/svg+xml')
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @dataclass(frozen=True)

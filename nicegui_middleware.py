@@ -20,7 +20,6 @@ that the app behaves as NiceGUI's would.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import nicegui.storage
@@ -29,15 +28,11 @@ from nicegui import core
 from nicegui.version import __version__
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
+from starlette.types import ASGIApp as App
+from starlette.types import Message, Receive, Scope, Send
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-VERSIONED = f'/_nicegui/{__version__}/'
-DYNAMIC = f'/_nicegui/{__version__}/dynamic_resources/'
+VERSIONED = f'/_nicegui/{__version__}/'  # every file under it has the version in its address...
+DYNAMIC = f'/_nicegui/{__version__}/dynamic_resources/'  # ...but these, which elements may make up as they go
 
 
 def install() -> None:

@@ -15,7 +15,8 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from compressed_files import DYNAMIC, VERSIONED, CompressedOnce
+from compressed_files import CompressedOnce
+from nicegui_middleware import DYNAMIC, VERSIONED
 from tests.server import Server
 
 SCRIPT = 'const hilo = "a script"; // ' + 'and a long comment ' * 100
