@@ -42,6 +42,7 @@ class GamePanel(ui.card):
         self.next_round: db.ActiveRound | None = None  # dealt with the win, so "Play again" needs no database trip
         self.storing: asyncio.Future[bool] | None = None  # the last guess, on its way to the database
         self.round = active.to_game()
+        self.final_time: str | None = None  # the time of a won round, which stops the clock
         self.classes('w-full gap-3')
         with self:
             ui.label(f"I'm thinking of a number between 1 and {active.max_number:,}.") \
@@ -58,17 +59,15 @@ class GamePanel(ui.card):
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
             self.feedback = ui.label().classes('hilo-feedback text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
-            with ui.row().classes('w-full gap-x-6 gap-y-1 text-sm'):
-                self.count = ui.label().mark('count')
-                self.possible = ui.label().mark('possible')
-                self.clock = ui.label().mark('clock')  # ticks in the browser: see .hilo-clock in assets/hilo.css
+            # The count, what is still possible and the clock, as one element of three parts (see _progress_html):
+            # one element is cheaper than four for every open page, and for every guess that changes it.
+            self.progress = ui.html().classes('w-full flex flex-wrap gap-x-6 gap-y-1 text-sm').mark('progress')
             # One element for all earlier guesses: a new element per guess would cost the server far more.
             self.history = ui.html(tag='ul').classes('flex flex-wrap gap-1').props('aria-label="Your guesses so far"')
-            with ui.column().classes('w-full gap-2') as self.result:
-                self.result_text = ui.label().classes('text-xl font-bold').mark('result')
-                self.rank_text = ui.label().classes('hilo-rank').mark('rank')
-                ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
-                    .props('outline').classes('self-start').mark('change')
+            # Below a won round: the result against par and the rank as one element, and the way back to the form.
+            self.result = ui.html().classes('flex flex-col gap-2').mark('result')
+            self.change = ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
+                .props('outline').classes('self-start').mark('change')
         self._start()
 
     def submit(self, text: str) -> None:
@@ -99,7 +98,6 @@ class GamePanel(ui.card):
         answered_at = db.utc_now()
         if not before:  # the first counted guess starts the round's clock
             self.active.first_guess_at = answered_at
-            self._show_clock()
         self.guess_box.show('')
         too = 'low' if said is game.Answer.HIGHER else 'high'
         self.feedback.text = f'{self.round.guesses[-1]:,} is too {too}: the number is {said.value}.'
@@ -138,20 +136,20 @@ class GamePanel(ui.card):
         # and the rank. The classes start a short celebration in CSS (assets/hilo.css), more for a best or a #1.
         self.feedback.text = f'{self.round.secret:,} is correct: you got it in {score.guesses} ' \
                              f'{plural(score.guesses, "guess")}!'
+        self.final_time = duration(score.time_ms / 1000)
         self._show_progress()
-        self.possible.visible = False  # "It is 73" would say it a second time
-        self.clock.text = f'Time: {duration(score.time_ms / 1000)}'
-        self.clock.classes(remove='hilo-clock')
-        self.result_text.text = _against_par(score.guesses, game.par(score.max_number))
         board = f'the {range_text(score.max_number)} board'
-        self.rank_text.text = f'A new #1 on {board}, and a personal best!' if win.rank == 1 else \
+        rank = f'A new #1 on {board}, and a personal best!' if win.rank == 1 else \
             f'A personal best: #{win.rank:,} on {board}.' if win.rank is not None else \
             f'Not a personal best: your best on {board} stays as it was.'
+        # Only numbers and fixed words go into this HTML, so nothing a player types can inject any.
+        against_par = _against_par(score.guesses, game.par(score.max_number))
+        self.result.content = f'<p class="text-xl font-bold m-0">{against_par}</p><p class="hilo-rank m-0">{rank}</p>'
+        self.result.visible = self.change.visible = True
         self.classes(add='hilo-won' + (' hilo-best' if win.rank is not None else '') +
                      (' hilo-first' if win.rank == 1 else ''))
         self.guess_box.props(f'label="{AGAIN_LABEL}" readonly')
         self.guess_button.props('icon=replay').text = 'Play again'
-        self.result.visible = True
 
     def _start(self) -> None:
         """Show the current round from scratch: a new one, or one resumed after a reload or a restart."""
@@ -161,29 +159,32 @@ class GamePanel(ui.card):
         self.guess_box.props(f'label="{GUESS_LABEL}"', remove='readonly')
         self.guess_box.show('')
         self.guess_button.props(remove='icon').text = 'Guess'
-        self.result.visible = False
-        self.possible.visible = True
+        self.result.visible = self.change.visible = False
+        self.final_time = None
         self.classes(remove='hilo-won hilo-best hilo-first')
         self._show_progress()
-        self._show_clock()
 
     def _show_progress(self) -> None:
         self.history.content = ''.join(_history_item(guess, said) for guess, said in self.round.history())
-        count = len(self.round.guesses)
-        self.count.text = f'Guesses: {count} (par {game.par(self.round.max_number)})'
-        low, high = self.round.possible
-        self.possible.text = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
+        self.progress.content = self._progress_html()
 
-    def _show_clock(self) -> None:
-        # The browser counts the seconds itself (a CSS animation), so a running clock costs the server nothing.
-        # It only needs to know where to start: at the first guess, or further back for a resumed round.
-        if self.active.first_guess_at is None:
-            self.clock.text = 'Time: 0:00'
-            self.clock.classes(remove='hilo-clock')
-            return
+    def _progress_html(self) -> str:
+        # Only numbers and fixed words go into this HTML, so nothing a player types can inject any.
+        count = f'<span>Guesses: {len(self.round.guesses)} (par {game.par(self.round.max_number)})</span>'
+        if self.final_time is not None:  # won: "It is 73" would repeat the headline, and the clock has stopped
+            return f'{count}<span>Time: {self.final_time}</span>'
+        low, high = self.round.possible
+        possible = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
+        return f'{count}<span>{possible}</span>{self._clock_html()}'
+
+    def _clock_html(self) -> str:
+        if self.active.first_guess_at is None:  # the clock starts at the first counted guess, not on page load
+            return '<span>Time: 0:00</span>'
+        # The browser counts the seconds itself (a CSS animation, see .hilo-clock in assets/hilo.css), so a running
+        # clock costs the server nothing. It only needs to know where to start: the time played so far. That is sent
+        # again with every guess, since new HTML starts the animation afresh.
         elapsed = max(0.0, (db.utc_now() - self.active.first_guess_at).total_seconds())
-        self.clock.text = 'Time: '
-        self.clock.classes(add='hilo-clock').style(f'animation-delay: -{elapsed:.0f}s')
+        return f'<span class="hilo-clock" style="animation-delay: -{elapsed:.1f}s">Time: </span>'
 
     def _check_stored(self, stored: asyncio.Future[bool]) -> None:
         if stored.cancelled() or stored.exception() is not None or stored.result() or self.is_deleted:

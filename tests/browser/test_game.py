@@ -136,3 +136,19 @@ def test_a_win_is_celebrated_and_a_player_who_wants_less_motion_gets_it_without_
     celebration = calm.evaluate(CELEBRATION_JS)
     assert celebration['headline'] == 'none'
     assert not celebration['confettiShown']
+
+
+# The seconds the clock shows: the number its animation has reached (see .hilo-clock in assets/hilo.css).
+SECONDS_JS = "() => Number(getComputedStyle(document.querySelector('.hilo-clock')).getPropertyValue('--hilo-seconds'))"
+
+
+def test_the_clock_ticks_in_the_browser_and_goes_on_after_each_guess(page: Page) -> None:
+    sign_in(page, name='Kim', max_number=1_000_000)
+    expect(page.get_by_text('Time: 0:00')).to_be_visible()  # reading the page costs no time
+    said = guess(page, '500000')
+    assert 'correct' not in said  # (one round in a million: run it again)
+    # The browser counts the seconds itself: no message from the server while the player thinks.
+    page.wait_for_function(f'() => ({SECONDS_JS})() >= 2', timeout=10_000)
+    guess(page, '250000' if 'lower' in said else '750000')
+    # Every guess sends the clock's HTML again, which starts the animation afresh, from the time played so far.
+    assert page.evaluate(SECONDS_JS) >= 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,9 +149,12 @@ class Player:
             low, high = narrowed(low, high, middle, answer)
 
     def _possible(self, page: Page) -> tuple[int, int]:
-        text = page.text(page.find(text='Still possible:'))
-        low, high = text.split(': ')[1].split('–')
-        return int(low.replace(',', '')), int(high.replace(',', ''))
+        # The line below the answer is one HTML element, a <span> per part (see ui/game_panel.py).
+        for element_id in page.elements:
+            found = re.search(r'Still possible: ([\d,]+)–([\d,]+)', str(page.props(element_id).get('innerHTML', '')))
+            if found:
+                return int(found[1].replace(',', '')), int(found[2].replace(',', ''))
+        raise LookupError(f'no "Still possible" on {page.path}')
 
     def _on_update(self, page: Page, update: dict[str, Any]) -> None:
         now, sent_at = time.monotonic(), self.sent_at

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import TypeVar
 
 from nicegui import ui
@@ -34,8 +35,9 @@ async def guess(user: User, text: str) -> str:
 async def play_to_win(user: User, max_number: int = 100) -> int:
     """Binary search, reading only what the page says; returns the number of guesses the round took."""
     # Start from what the page says is still possible: a resumed round has guesses already.
-    low, high = (int(part.replace(',', '')) for part in label(user, 'possible').text.split(': ')[1].split('–'))
-    for count in range(int(label(user, 'count').text.split()[1]) + 1, max_number + 1):
+    count_text, possible_text, _ = progress(user)
+    low, high = (int(part.replace(',', '')) for part in possible_text.split(': ')[1].split('–'))
+    for count in range(int(count_text.split()[1]) + 1, max_number + 1):
         middle = (low + high) // 2
         said = await guess(user, str(middle))
         if 'correct' in said:
@@ -46,6 +48,21 @@ async def play_to_win(user: User, max_number: int = 100) -> int:
             assert 'too high' in said, said
             high = middle - 1
     raise AssertionError('binary search did not finish')
+
+
+def progress(user: User) -> list[str]:
+    """The parts of the line below the answer: the count, what is still possible (until the win) and the time."""
+    return parts(user, 'progress', 'span')
+
+
+def result(user: User) -> list[str]:
+    """The lines below a won round: the result against par and the rank."""
+    return parts(user, 'result', 'p')
+
+
+def parts(user: User, marker: str, tag: str) -> list[str]:
+    """The text of each ``tag`` in the HTML element with this marker (the game writes them without nesting)."""
+    return re.findall(rf'<{tag}\b[^>]*>(.*?)</{tag}>', element(user, marker, ui.html).content)
 
 
 def label(user: User, marker: str) -> ui.label:

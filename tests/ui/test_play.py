@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.wins import win_round
 from ui import game_panel
 from ui.game_panel import GamePanel
 
-from .players import element, guess, label, play_to_win, sign_in
+from .players import element, guess, label, play_to_win, progress, result, sign_in
 
 
 async def stored_round(data_dir: Path) -> tuple[int, str]:
@@ -51,9 +52,8 @@ async def test_each_guess_shows_count_remaining_range_and_history(user: User, ap
 
     assert said == f'{first} is too {"low" if first < secret else "high"}: ' \
                    f'the number is {"higher" if first < secret else "lower"}.'
-    assert label(user, 'count').text == 'Guesses: 1 (par 10)'
     low, high = (first + 1, 1000) if first < secret else (1, first - 1)
-    assert label(user, 'possible').text == f'Still possible: {low:,}–{high:,}'
+    assert progress(user)[:2] == ['Guesses: 1 (par 10)', f'Still possible: {low:,}–{high:,}']
     await user.should_see(f'{first} {"↑ higher" if first < secret else "↓ lower"}')  # the history
     assert element(user, 'guess-box', ui.input).value == ''  # cleared for the next guess
     assert await stored_round(app_options) == (secret, str(first))
@@ -71,13 +71,13 @@ async def test_invalid_guesses_get_a_message_and_are_not_counted(user: User, app
     }
     for text, message in expected.items():
         assert await guess(user, text) == message
-        assert label(user, 'count').text == 'Guesses: 0 (par 7)'
+        assert progress(user)[0] == 'Guesses: 0 (par 7)'
 
     wrong = 1 if secret != 1 else 2
     await guess(user, str(wrong))
     assert await guess(user, f' {wrong} ') == f'You already guessed {wrong} (the answer was "{"higher"}"). ' \
                                               'It was not counted.'
-    assert label(user, 'count').text == 'Guesses: 1 (par 7)'
+    assert progress(user)[0] == 'Guesses: 1 (par 7)'
     assert await stored_round(app_options) == (secret, str(wrong))
 
 
@@ -87,13 +87,12 @@ async def test_a_reload_resumes_the_round_with_the_same_secret_and_guesses(user:
     guesses = [n for n in (500_000, 250_000, 750_000) if n != secret][:2]
     for number in guesses:
         await guess(user, str(number))
-    possible = label(user, 'possible').text
+    possible = progress(user)[1]
 
     await user.open('/play')
 
     await user.should_see('Welcome back: 2 guesses so far. Your turn!')
-    assert label(user, 'count').text == 'Guesses: 2 (par 20)'
-    assert label(user, 'possible').text == possible
+    assert progress(user)[:2] == ['Guesses: 2 (par 20)', possible]
     assert await stored_round(app_options) == (secret, ' '.join(map(str, guesses)))
     await play_to_win(user, 1_000_000)
     await user.should_see('is correct: you got it in')
@@ -106,7 +105,7 @@ async def test_play_again_starts_a_new_round_on_the_same_page(user: User) -> Non
 
     user.find(marker='play-again').click()
     await user.should_see('Type a guess and press Enter.')
-    assert label(user, 'count').text == 'Guesses: 0 (par 4)'
+    assert progress(user)[0] == 'Guesses: 0 (par 4)'
     second = await play_to_win(user, 10)
 
     assert element(user, 'scores', ui.table) is table  # the same table element, updated in place
@@ -144,17 +143,22 @@ async def test_the_win_is_one_headline_with_par_rank_and_a_celebration_on_the_sa
 
     headline = label(user, 'feedback').text
     assert headline.endswith(f'is correct: you got it in {first} {"guess" if first == 1 else "guesses"}!')
-    assert label(user, 'result').text.startswith('Par is 4')
-    assert label(user, 'rank').text == 'A new #1 on the 1–10 board, and a personal best!'
+    against_par, rank = result(user)
+    assert against_par.startswith('Par is 4')
+    assert rank == 'A new #1 on the 1–10 board, and a personal best!'
     assert {'hilo-won', 'hilo-best', 'hilo-first'} <= set(panel.classes)  # the celebration (assets/hilo.css)
-    assert not panel.possible.visible  # "It is 7" would only repeat the headline
+    # "It is 7" would only repeat the headline: the line below it has the count and the time, which has stopped.
+    assert progress(user)[0] == f'Guesses: {first} (par 4)'
+    assert [part.split(':')[0] for part in progress(user)] == ['Guesses', 'Time']
+    assert 'hilo-clock' not in panel.progress.content
     # Said once: the number and the count are in the headline, not again in the lines below it.
-    assert 'you got it' not in label(user, 'result').text.lower()
+    assert 'you got it' not in against_par.lower()
 
     user.find(marker='play-again').click()
     await user.should_see('Type a guess and press Enter.')
     assert not {'hilo-won', 'hilo-best', 'hilo-first'} & set(panel.classes)
-    assert panel.possible.visible
+    assert progress(user)[1] == 'Still possible: 1–10'
+    assert (panel.result.visible, panel.change.visible) == (False, False)
     await play_to_win(user, 10)
     assert 'hilo-won' in panel.classes
     assert set(user.client.elements) == elements  # two rounds, won and shown, without a single new element
@@ -165,7 +169,7 @@ async def test_a_personal_best_below_the_top_says_its_rank(user: User) -> None:
     await sign_in(user, name='Ann', max_number=10)
     panel = game_panel_of(user)
     await play_to_win(user, 10)
-    assert label(user, 'rank').text == 'A personal best: #2 on the 1–10 board.'
+    assert result(user)[1] == 'A personal best: #2 on the 1–10 board.'
     assert {'hilo-won', 'hilo-best'} <= set(panel.classes)
     assert 'hilo-first' not in panel.classes
 
@@ -178,7 +182,7 @@ async def test_a_win_that_is_not_a_personal_best_says_so_without_a_star(user: Us
     await sign_in(user, name='Ann', max_number=10)
     panel = game_panel_of(user)
     await play_to_win(user, 10)
-    assert label(user, 'rank').text == 'Not a personal best: your best on the 1–10 board stays as it was.'
+    assert result(user)[1] == 'Not a personal best: your best on the 1–10 board stays as it was.'
     assert 'hilo-won' in panel.classes
     assert not {'hilo-best', 'hilo-first'} & set(panel.classes)
 
@@ -200,9 +204,18 @@ def test_the_result_against_par(guesses: int, said: str) -> None:
 
 async def test_the_clock_starts_at_the_first_counted_guess_not_at_page_load(user: User) -> None:
     await sign_in(user, name='Ann', max_number=1000)
-    clock = label(user, 'clock')
-    assert (clock.text, 'hilo-clock' in clock.classes) == ('Time: 0:00', False)  # reading the page costs no time
+    panel = game_panel_of(user)
+    assert progress(user)[2] == 'Time: 0:00'  # reading the page costs no time
+    assert 'hilo-clock' not in panel.progress.content
     await guess(user, 'abc')  # not counted: the clock still waits
-    assert 'hilo-clock' not in clock.classes
-    if 'correct' not in await guess(user, '500'):  # (a one-in-1,000 win would stop the clock at once)
-        assert 'hilo-clock' in clock.classes  # now it runs (the browser counts the seconds, see assets/hilo.css)
+    assert 'hilo-clock' not in panel.progress.content
+    said = await guess(user, '500')
+    if 'correct' not in said:  # (a one-in-1,000 win would stop the clock at once)
+        # Now it runs: the browser counts the seconds (see assets/hilo.css), from the time played so far.
+        assert re.search(r'class="hilo-clock" style="animation-delay: -0\.\ds"', panel.progress.content)
+        assert panel.active.first_guess_at is not None
+        panel.active.first_guess_at -= timedelta(seconds=65)  # as if the first guess was made a minute ago
+        number = 250 if 'lower' in said else 750
+        if 'correct' not in await guess(user, str(number)):
+            # The new HTML starts the animation afresh, so every guess sends the time played so far.
+            assert re.search(r'animation-delay: -65\.\ds', panel.progress.content)
