@@ -25,6 +25,9 @@ calls it once, before any page is built.
 5. ``ui.table`` listens for selection, pagination and full-screen changes. Quasar reports its pagination as soon as
    a table appears, which is one more message from every page that shows a board, and the three listeners travel
    with every update of the table, to every open page, each time a top 10 changes. :class:`QuietTable` has none.
+   And NiceGUI copies a table's columns (a list, and each dict in it) into observable ones for every table, so that
+   it would notice changes to them; a board's columns never change, and as a tuple they are sent as they are and
+   shared by every board (what rows do already, see ui/score_board.py).
 """
 from __future__ import annotations
 
@@ -150,9 +153,13 @@ class QuietInput(ui.input):
 
 
 class QuietTable(ui.table):
-    """A table that shows rows and sends nothing back (no selection, pagination or full-screen reports)."""
+    """A table that shows rows and sends nothing back (no selection, pagination or full-screen reports).
 
-    def __init__(self, *, columns: list[dict[str, Any]], row_key: str) -> None:
-        super().__init__(columns=columns, rows=[], row_key=row_key)
+    Its ``columns`` are fixed: give them as a tuple, which every table built with it shares (see 5. above).
+    """
+
+    def __init__(self, *, columns: tuple[dict[str, Any], ...], row_key: str) -> None:
+        super().__init__(columns=[], rows=[], row_key=row_key)
         self._event_listeners.clear()  # the three listeners ui.table registered
+        self._props['columns'] = columns  # a tuple is not copied into observable collections: it stays this one
 

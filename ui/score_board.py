@@ -12,13 +12,13 @@ from nicegui_tuning import QuietTable
 from .text import duration, range_text, when
 
 # The When column is hidden on narrow phones (Quasar's gt-xs class), so the table fits in 360 px.
-COLUMNS = [
+COLUMNS = (
     {'name': 'rank', 'label': '#', 'field': 'rank', 'align': 'right'},
     {'name': 'name', 'label': 'Name', 'field': 'name', 'align': 'left', 'classes': 'hilo-name'},
     {'name': 'guesses', 'label': 'Guesses', 'field': 'guesses', 'align': 'right'},
     {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'right'},
     {'name': 'when', 'label': 'When', 'field': 'when', 'align': 'left', 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
-]
+)
 
 
 # The name cell of a board: a link to the replay of the game (ui/replay.py), or a note that the game has none. A click

@@ -14,7 +14,7 @@ from .score_board import NAME_CELL, ScoreBoard
 from .text import duration, range_text
 
 # Guesses and time are hidden on narrow phones (Quasar's gt-xs class), so the table fits in 360 px.
-COLUMNS = [
+COLUMNS = (
     {'name': 'rank', 'label': '#', 'field': 'rank', 'align': 'right'},
     {'name': 'name', 'label': 'Name', 'field': 'name', 'align': 'left', 'classes': 'hilo-name'},
     {'name': 'range', 'label': 'Range', 'field': 'range', 'align': 'left'},
@@ -22,7 +22,7 @@ COLUMNS = [
      'headerClasses': 'gt-xs'},
     {'name': 'efficiency', 'label': 'Efficiency', 'field': 'efficiency', 'align': 'right'},
     {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'right', 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
-]
+)
 Rows = tuple[dict[str, Any], ...]
 
 

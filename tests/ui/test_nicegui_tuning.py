@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
 import nicegui
 import pytest
 from nicegui import helpers, ui
+from nicegui.observables import ObservableList
 from nicegui.testing import User
 
 import nicegui_tuning
@@ -78,7 +80,19 @@ async def test_a_quiet_table_has_none_of_the_listeners_of_a_table(user: User) ->
     await user.open('/')
     assert user.client is not None
     with user.client:
-        table, quiet = ui.table(columns=[], rows=[]), QuietTable(columns=[], row_key='id')
+        table, quiet = ui.table(columns=[], rows=[]), QuietTable(columns=(), row_key='id')
     assert {listener.type for listener in table._event_listeners.values()} == \
         {'selection', 'update:pagination', 'update:fullscreen'}  # what QuietTable leaves out
     assert quiet._event_listeners == {}
+
+
+async def test_the_columns_of_quiet_tables_are_shared_not_copied(user: User) -> None:
+    columns = ({'name': 'rank', 'label': '#', 'field': 'rank'}, {'name': 'name', 'label': 'Name', 'field': 'name'})
+    await user.open('/')
+    assert user.client is not None
+    with user.client:
+        table = ui.table(columns=list(columns), rows=[])
+        first, second = QuietTable(columns=columns, row_key='id'), QuietTable(columns=columns, row_key='id')
+    assert isinstance(table.props['columns'], ObservableList)  # what ui.table does with a list: a copy per table
+    assert first.props['columns'] is second.props['columns'] is columns
+    assert json.loads(nicegui.json.dumps(first._to_dict()))['props']['columns'] == list(columns)  # sent as a list
