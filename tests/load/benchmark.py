@@ -1,6 +1,6 @@
 """The benchmark: the real server on a fresh database under simulated players, beside the classic design.
 
-    python -m tests.load.benchmark                   # everything, about 20 minutes
+    python -m tests.load.benchmark                   # everything, about 30 minutes
     python -m tests.load.benchmark --only sweep,joins --sizes 100,300
 
 Each scenario starts its server(s) on a fresh data folder, brings the players in (tests/load/loadgen.py), measures
@@ -34,7 +34,7 @@ ALL = ('sweep', 'joins', 'join-cost', 'first-visits', 'overload', 'broadcast', '
 def main() -> None:
     parser = argparse.ArgumentParser(prog='python -m tests.load.benchmark', description=__doc__.split('\n')[0])
     parser.add_argument('--only', default=','.join(ALL), help='scenarios to run, comma-separated (default: all)')
-    parser.add_argument('--sizes', default='100,300,1000', help='players in the sweep (default: %(default)s)')
+    parser.add_argument('--sizes', default='100,300,1000,1200', help='players in the sweep (default: %(default)s)')
     parser.add_argument('--duration', type=float, default=30, help='seconds measured per run (default: %(default)s)')
     parser.add_argument('--scores', type=int, default=1_000_000, help='scores stored for the top-ten read')
     parser.add_argument('--out', type=Path, default=Path('bench-results'), help='where to write the report')
