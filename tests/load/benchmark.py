@@ -1,6 +1,6 @@
 """The benchmark: the real server on a fresh database under simulated players, beside the classic design.
 
-    python -m tests.load.benchmark                   # everything, about 30 minutes
+    python -m tests.load.benchmark                   # everything, about 25 minutes
     python -m tests.load.benchmark --only sweep,joins --sizes 100,300
 
 Each scenario starts its server(s) on a fresh data folder, brings the players in (tests/load/loadgen.py), measures
