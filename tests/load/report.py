@@ -10,7 +10,9 @@ def markdown(results: dict[str, Any]) -> str:
     """The report as Markdown, from benchmark.py's results."""
     machine = results['machine']
     lines = [f'Measured on {machine["date"]}: {machine["cpus"]} cores ({machine["cpu"]}), {machine["memory_gb"]} GB, '
-             f'Python {machine["python"]}, {machine["system"]}; load generator on the same machine.', '']
+             f'Python {machine["python"]}, {machine["system"]}; load generator on the same machine.'
+             + (f' Each figure is the median of {machine["repeat"]} runs.' if machine.get('repeat', 1) > 1 else ''),
+             '']
     if 'sweep' in results:
         lines += ['Players at one guess a second on 1–100 (the classic design: Flask + fetch + SQLAlchemy, polling '
                   'the board every 2 s; tests/load/classic/):', '',
