@@ -31,6 +31,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp as App
 from starlette.types import Message, Receive, Scope, Send
 
+import nicegui_tuning
+
 VERSIONED = f'/_nicegui/{__version__}/'  # every file under it has the version in its address...
 DYNAMIC = f'/_nicegui/{__version__}/dynamic_resources/'  # ...but these, which elements may make up as they go
 
@@ -113,6 +115,7 @@ class RequestTracking:
             active[session_id] -= 1
             if active[session_id] <= 0:
                 del active[session_id]
+            nicegui_tuning.let_the_request_go(request)  # tasks the page started keep it (see nicegui_tuning.py, 6.)
 
 
 # Where ``ui.run`` looks each of NiceGUI's up, by name, and the plain one put there instead.

@@ -28,6 +28,13 @@ calls it once, before any page is built.
    And NiceGUI copies a table's columns (a list, and each dict in it) into observable ones for every table, so that
    it would notice changes to them; a board's columns never change, and as a tuple they are sent as they are and
    shared by every board (what rows do already, see ui/score_board.py).
+6. A page keeps the request that built it (``client.request``: NiceGUI reads its session, headers and state later),
+   and every task started while it was built keeps NiceGUI's copy of it (a context variable). Each holds the
+   request's ``receive`` and ``send``, and through them the connection's protocol object, the request's cycle and
+   every middleware's wrapper of them; its scope holds FastAPI's exit stacks. All of that is of use only until the
+   answer is sent, yet it stayed for as long as the page was open, a few KB per player. :func:`let_the_request_go`
+   drops those parts once the answer is sent (nicegui_middleware.py's request tracking, for NiceGUI's copy) and
+   once the page is connected (for the page's own); what NiceGUI reads later stays.
 """
 from __future__ import annotations
 
@@ -36,12 +43,16 @@ from collections.abc import Awaitable, Callable
 from types import FunctionType, MethodType
 from typing import Any, TypeVar
 
-from nicegui import app, core, helpers, outbox, ui
+from nicegui import Client, app, core, helpers, outbox, ui
 from nicegui.events import GenericEventArguments
 from socketio.packet import Packet
+from starlette.requests import Request
+from starlette.types import Message
 
 PING_INTERVAL = 15.0  # seconds between heartbeats of an idle connection (NiceGUI's default here: 4)
 PING_TIMEOUT = 10.0  # seconds a heartbeat may take to be answered
+# What FastAPI puts in a request's scope for answering it only (see 6. above).
+ANSWERING_ONLY = ('fastapi_middleware_astack', 'fastapi_inner_astack', 'fastapi_function_astack')
 T = TypeVar('T')
 
 _inspecting_expects_arguments = helpers.expects_arguments
@@ -54,6 +65,29 @@ def install() -> None:
     app.on_startup(_slow_heartbeat)  # after NiceGUI's own start-up, which sets the heartbeat from reconnect_timeout
     core.sio.packet_class = _TextPacket
     core.sio.async_handlers = False
+    app.on_connect(_let_the_page_request_go)
+
+
+def let_the_request_go(request: Request) -> None:
+    """Drop what a request keeps for answering it, once it is answered: its connection's receive and send, and
+    FastAPI's exit stacks (see 6. above). Its scope, session, headers and state stay."""
+    request._receive = _receive_nothing  # pylint: disable=protected-access
+    request._send = _send_nothing  # pylint: disable=protected-access
+    for key in ANSWERING_ONLY:
+        request.scope.pop(key, None)
+
+
+def _let_the_page_request_go(client: Client) -> None:
+    if client._request is not None:  # pylint: disable=protected-access  # (None for a page made without a request)
+        let_the_request_go(client._request)  # pylint: disable=protected-access
+
+
+async def _receive_nothing() -> Message:
+    return {'type': 'http.disconnect'}  # what the request would hear from a connection that is gone
+
+
+async def _send_nothing(message: Message) -> None:
+    raise RuntimeError('this request was answered long ago')
 
 
 class _AsyncioForTheOutbox:

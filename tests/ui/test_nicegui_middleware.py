@@ -21,6 +21,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import nicegui_middleware
+import nicegui_tuning
 from nicegui_middleware import DYNAMIC, NICEGUIS, VERSIONED, RedirectWithPrefix, RequestTracking, SetCacheControl
 
 
@@ -68,6 +69,29 @@ async def test_a_request_is_known_to_app_storage_as_with_niceguis(user: User) ->
     assert ours == theirs
     assert ours['during'] == {'known': True, 'has_id': True, 'user_storage': True, 'responded': False, 'active': 1}
     assert ours['after'] == {'responded': True, 'active': 0}
+
+
+async def test_once_answered_a_tracked_request_lets_go_of_the_connection(user: User) -> None:
+    await user.open('/')  # (app.storage, as NiceGUI sets it up)
+    kept: dict[str, Request] = {}
+
+    async def answer(request: Request) -> Response:
+        known = storage.request_contextvar.get()
+        assert known is not None
+        assert known.receive is not nicegui_tuning._receive_nothing
+        kept['request'] = known
+        return PlainTextResponse('ok')
+    application = Starlette(routes=[Route('/', answer)])
+    application.add_middleware(RequestTracking)
+    application.add_middleware(SessionMiddleware, secret_key='test')
+    assert (await _get(application, '/', {})).text == 'ok'
+
+    # Every task started while answering keeps this request (a context variable): it keeps the session and the state,
+    # not the connection's receive (see nicegui_tuning.py, 6.).
+    request = kept['request']
+    assert request.receive is nicegui_tuning._receive_nothing
+    assert request.session['id']
+    assert request.state.responded
 
 
 def _wrapped(*middlewares: Callable[..., Any]) -> Starlette:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import nicegui
 import pytest
-from nicegui import helpers, ui
+from nicegui import app, helpers, ui
 from nicegui.observables import ObservableList
 from nicegui.testing import User
 
@@ -96,3 +97,17 @@ async def test_the_columns_of_quiet_tables_are_shared_not_copied(user: User) -> 
     assert isinstance(table.props['columns'], ObservableList)  # what ui.table does with a list: a copy per table
     assert first.props['columns'] is second.props['columns'] is columns
     assert json.loads(nicegui.json.dumps(first._to_dict()))['props']['columns'] == list(columns)  # sent as a list
+
+
+async def test_once_a_page_is_connected_its_request_keeps_nothing_it_needed_for_answering(user: User) -> None:
+    await user.open('/')
+    assert user.client is not None
+    request = user.client.request
+    # Neither the connection's receive and send (and the protocol objects behind them) nor FastAPI's exit stacks...
+    assert request.receive is nicegui_tuning._receive_nothing
+    assert request._send is nicegui_tuning._send_nothing
+    assert not [key for key, value in request.scope.items() if isinstance(value, AsyncExitStack)]
+    # ...but what NiceGUI reads of it later: the session (app.storage.browser and .user), the headers, the state.
+    assert request.session['id'] == app.storage.browser['id']
+    assert request.headers['host']
+    assert request.state.responded
