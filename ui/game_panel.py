@@ -21,6 +21,10 @@ from .text import duration, plural, range_text
 
 GUESS_LABEL = 'Your guess'
 AGAIN_LABEL = 'Press Enter to play again'
+# Back to the welcome form after a win: a link, since it goes somewhere (ui.sub_pages catches the click and switches the
+# view over the open connection). It is part of the result's HTML: one element fewer on every open page.
+CHANGE_LINK = '<a class="hilo-change" href="/">' \
+              '<i class="q-icon notranslate material-icons" aria-hidden="true">tune</i>Change name or range</a>'
 CHANGED_ELSEWHERE = 'This round was played in another tab, so it is reloaded here.'
 # How each answer looks in the history: words, and Tailwind colours that stay readable (contrast 4.5:1 or more).
 ANSWER_STYLE = {
@@ -43,31 +47,28 @@ class GamePanel(ui.card):
         self.storing: asyncio.Future[bool] | None = None  # the last guess, on its way to the database
         self.round = active.to_game()
         self.final_time: str | None = None  # the time of a won round, which stops the clock
-        self.classes('w-full gap-3')
+        # One grid (.hilo-game in assets/hilo.css) puts the guess box and its button side by side without a row
+        # element around them: every element costs the server memory for as long as the page is open.
+        self.classes('w-full hilo-game')
         with self:
             ui.label(f"I'm thinking of a number between 1 and {active.max_number:,}.") \
                 .classes('text-xl font-medium').props('role=heading aria-level=1')
-            with ui.row().classes('w-full items-start no-wrap gap-2'):
-                # The box keeps the keyboard focus for the whole visit: Enter sends a guess, and after a win Enter
-                # starts the next round. Its text goes to the server only then (see QuietInput).
-                self.guess_box = QuietInput(GUESS_LABEL, on_submit=self.submit) \
-                    .props('inputmode=numeric autocomplete=off autofocus outlined').classes('grow hilo-guess-box') \
-                    .mark('guess-box')
-                self.guess_button = ui.button('Guess').classes('h-14').mark('guess-button play-again') \
-                    .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
-                        js_handler=self.guess_box.send_text_js)
+            # The box keeps the keyboard focus for the whole visit: Enter sends a guess, and after a win Enter starts
+            # the next round. Its text goes to the server only then (see QuietInput).
+            self.guess_box = QuietInput(GUESS_LABEL, on_submit=self.submit) \
+                .props('inputmode=numeric autocomplete=off autofocus outlined').classes('hilo-guess-box') \
+                .mark('guess-box')
+            self.guess_button = ui.button('Guess').classes('h-14 hilo-guess-button').mark('guess-button play-again') \
+                .on('click', lambda event: self.submit(self.guess_box.submitted(event)),
+                    js_handler=self.guess_box.send_text_js)
             # Screen readers read out whatever appears in a status region, so a player hears each answer.
             self.feedback = ui.label().classes('hilo-feedback text-lg font-bold min-h-7') \
                 .props('role=status aria-live=polite').mark('feedback')
-            # The count, what is still possible and the clock, as one element of three parts (see _progress_html):
-            # one element is cheaper than four for every open page, and for every guess that changes it.
-            self.progress = ui.html().classes('w-full flex flex-wrap gap-x-6 gap-y-1 text-sm').mark('progress')
-            # One element for all earlier guesses: a new element per guess would cost the server far more.
-            self.history = ui.html(tag='ul').classes('flex flex-wrap gap-1').props('aria-label="Your guesses so far"')
-            # Below a won round: the result against par and the rank as one element, and the way back to the form.
+            # The count, what is still possible, the clock and the guesses so far, as one element (see
+            # _progress_html): one element is cheaper than several for every open page, and for every guess.
+            self.progress = ui.html().classes('flex flex-col gap-3').mark('progress')
+            # Below a won round: the result against par, the rank and the way back to the welcome form, as one element.
             self.result = ui.html().classes('flex flex-col gap-2').mark('result')
-            self.change = ui.button('Change name or range', icon='tune', on_click=lambda: ui.navigate.to('/')) \
-                .props('outline').classes('self-start').mark('change')
         self._start()
 
     def submit(self, text: str) -> None:
@@ -144,8 +145,9 @@ class GamePanel(ui.card):
             f'Not a personal best: your best on {board} stays as it was.'
         # Only numbers and fixed words go into this HTML, so nothing a player types can inject any.
         against_par = _against_par(score.guesses, game.par(score.max_number))
-        self.result.content = f'<p class="text-xl font-bold m-0">{against_par}</p><p class="hilo-rank m-0">{rank}</p>'
-        self.result.visible = self.change.visible = True
+        self.result.content = f'<p class="text-xl font-bold m-0">{against_par}</p><p class="hilo-rank m-0">{rank}</p>' \
+                              f'{CHANGE_LINK}'
+        self.result.visible = True
         self.classes(add='hilo-won' + (' hilo-best' if win.rank is not None else '') +
                      (' hilo-first' if win.rank == 1 else ''))
         self.guess_box.props(f'label="{AGAIN_LABEL}" readonly')
@@ -159,23 +161,27 @@ class GamePanel(ui.card):
         self.guess_box.props(f'label="{GUESS_LABEL}"', remove='readonly')
         self.guess_box.show('')
         self.guess_button.props(remove='icon').text = 'Guess'
-        self.result.visible = self.change.visible = False
+        self.result.visible = False
         self.final_time = None
         self.classes(remove='hilo-won hilo-best hilo-first')
         self._show_progress()
 
     def _show_progress(self) -> None:
-        self.history.content = ''.join(_history_item(guess, said) for guess, said in self.round.history())
         self.progress.content = self._progress_html()
 
     def _progress_html(self) -> str:
+        """The line of the count, what is still possible and the clock, and below it the guesses so far."""
         # Only numbers and fixed words go into this HTML, so nothing a player types can inject any.
         count = f'<span>Guesses: {len(self.round.guesses)} (par {game.par(self.round.max_number)})</span>'
         if self.final_time is not None:  # won: "It is 73" would repeat the headline, and the clock has stopped
-            return f'{count}<span>Time: {self.final_time}</span>'
-        low, high = self.round.possible
-        possible = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
-        return f'{count}<span>{possible}</span>{self._clock_html()}'
+            line = f'{count}<span>Time: {self.final_time}</span>'
+        else:
+            low, high = self.round.possible
+            possible = f'Still possible: {low:,}–{high:,}' if low < high else f'It is {low:,}'
+            line = f'{count}<span>{possible}</span>{self._clock_html()}'
+        history = ''.join(_history_item(guess, said) for guess, said in self.round.history())
+        return f'<div class="flex flex-wrap gap-x-6 gap-y-1 text-sm">{line}</div>' + \
+            (f'<ul class="flex flex-wrap gap-1" aria-label="Your guesses so far">{history}</ul>' if history else '')
 
     def _clock_html(self) -> str:
         if self.active.first_guess_at is None:  # the clock starts at the first counted guess, not on page load

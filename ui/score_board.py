@@ -48,15 +48,17 @@ class ScoreBoard(ui.card):
         self.classes('w-full')
         self.visible = False
         with self:
-            self.title = ui.label('High scores').classes('text-lg font-bold')
-            # The news of another player's win: updated in place, and read out by screen readers.
-            self.news = ui.label().classes('hilo-news').props('role=status aria-live=polite').mark('news')
-            self.news.visible = False
+            # The title is the table's own (Quasar shows it above the rows): one element fewer on every open page.
             self.table = QuietTable(columns=COLUMNS, row_key='id') \
-                .props(f'flat dense no-data-label="{LOADING}"').classes('w-full').mark('scores')
+                .props(f'flat dense title="High scores" no-data-label="{LOADING}"').classes('w-full hilo-board') \
+                .mark('scores')
             # Quasar asks this function for each row's CSS class: the player's own rows get highlighted.
             self.table.props[':table-row-class-fn'] = "row => row.mine ? 'hilo-mine' : ''"
             self.table.add_slot('body-cell-name', NAME_CELL)
+            # The news of another player's win, below the rows it changed: updated in place, and read out by screen
+            # readers.
+            self.news = ui.label().classes('hilo-news').props('role=status aria-live=polite').mark('news')
+            self.news.visible = False
             self.your_best = ui.label().classes('text-sm').mark('your-best')
         events.top_ten_changed.subscribe(self._on_top_ten_changed)
 
@@ -67,7 +69,7 @@ class ScoreBoard(ui.card):
             return
         if max_number != self.max_number:
             self.max_number, self.loaded = max_number, False
-            self.title.text = f'High scores · {range_text(max_number)}'
+            self.table.props['title'] = f'High scores · {range_text(max_number)}'
             self.news.visible = False
             self.table.props['no-data-label'] = LOADING
             self._show([], ())

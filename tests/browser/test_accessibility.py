@@ -53,7 +53,7 @@ def check_a_whole_visit(page: Page, name: str, theme: str) -> None:
     veil.evaluate('veil => veil.getAnimations({subtree: true}).forEach(animation => animation.finish())')
     page.wait_for_function('veil => getComputedStyle(veil).opacity === "0.22"', arg=veil.element_handle())
     assert contrast(WHITE, shown_background(again)) >= 4.5, f'Play again, focused, {theme}'
-    page.get_by_role('button', name='Change name or range').focus()
+    page.get_by_role('link', name='Change name or range').focus()
     assert_accessible(page, f'the win, {theme}, Change name or range focused')
     open_page(page, '/no/such/page')
     expect(page.get_by_role('link', name='Back to the game')).to_be_visible()

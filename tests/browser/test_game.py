@@ -50,6 +50,17 @@ def test_a_whole_game_with_the_keyboard_only(new_page: PageMaker, tmp_path: Path
     assert new_page.dialogs == []
 
 
+def test_after_a_win_the_link_back_leads_to_the_form_without_a_new_page(page: Page) -> None:
+    sign_in(page, name='Kim', max_number=100)
+    play_to_win(page)
+    page.evaluate('window.hiloSamePage = true')  # gone if the browser loaded a new page
+    page.get_by_role('link', name='Change name or range').click()
+
+    page.wait_for_url(re.compile(r'/$'))
+    expect(page.get_by_label('Your name')).to_have_value('Kim')
+    assert page.evaluate('window.hiloSamePage === true'), 'the link loaded a new page instead of switching the view'
+
+
 def test_every_invalid_input_shows_its_message_and_is_not_counted(page: Page) -> None:
     sign_in(page, name='Kim', max_number=100)
     cases = {

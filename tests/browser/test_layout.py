@@ -100,7 +100,7 @@ def test_dark_mode_renders_readable_text(new_page: PageMaker, tmp_path: Path) ->
         'board title': page.get_by_text('High scores · 1–100'),
         'own row': page.locator('.q-table tbody td.hilo-name').first,
         'column head': page.locator('.q-table thead th').nth(1),
-        'outlined button': page.get_by_role('button', name='Change name or range'),
+        'link drawn as a button': page.get_by_role('link', name='Change name or range'),
     }
     for name, locator in samples.items():
         colours = locator.evaluate(COLOURS_JS)

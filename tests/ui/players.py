@@ -5,7 +5,7 @@ import asyncio
 import re
 from typing import TypeVar
 
-from nicegui import ui
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 T = TypeVar('T', bound=ui.element)
@@ -63,6 +63,20 @@ def result(user: User) -> list[str]:
 def parts(user: User, marker: str, tag: str) -> list[str]:
     """The text of each ``tag`` in the HTML element with this marker (the game writes them without nesting)."""
     return re.findall(rf'<{tag}\b[^>]*>(.*?)</{tag}>', element(user, marker, ui.html).content)
+
+
+async def should_see_board(user: User, title: str) -> None:
+    """Wait until the page shows a score board with this title (its table's, which ``should_see`` does not read)."""
+    shown: list[object] = []
+    for _ in range(50):
+        assert user.client is not None
+        with user.client:  # (user.find() would fail at once while no board is shown)
+            boards = ElementFilter(kind=ui.table, marker='scores', only_visible=True)
+            shown = [board.props.get('title') for board in boards]
+        if title in shown:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f'no board titled {title!r} on the page (boards shown: {shown})')
 
 
 def label(user: User, marker: str) -> ui.label:

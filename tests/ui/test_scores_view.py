@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from tests.wins import store_score, win_round
 
-from .players import element, play_to_win, sign_in
+from .players import element, play_to_win, should_see_board, sign_in
 from .test_live import player_of_open_round
 
 
@@ -20,7 +20,7 @@ async def test_the_header_leads_to_the_scores(user: User) -> None:
     assert '<a class="hilo-header-link" href="/scores">Scores</a>' in header.content
     user.navigate.to('/scores')  # what a click on that link does: ui.sub_pages catches it and switches the view
     await user.should_see('All ranges')
-    await user.should_see('High scores · 1–100')
+    await should_see_board(user, 'High scores · 1–100')
 
 
 async def test_any_range_with_scores_can_be_chosen(user: User) -> None:
@@ -32,7 +32,7 @@ async def test_any_range_with_scores_can_be_chosen(user: User) -> None:
     assert [row['name'] for row in element(user, 'scores', ui.table).rows] == ['Ada']
 
     picker.value = 37
-    await user.should_see('High scores · 1–37')
+    await should_see_board(user, 'High scores · 1–37')
     table = element(user, 'scores', ui.table)
     await until(lambda: [row['name'] for row in table.rows] == ['Cy'])  # the board reads the range once chosen
 
@@ -60,7 +60,7 @@ async def test_both_boards_follow_a_win_live_and_mark_the_players_own_row(create
     assert [(row['name'], row['mine']) for row in all_ranges.rows] == [('Bob (you)', True)]
     picker = element(bob, 'range', ui.select)
     picker.value = 10
-    await bob.should_see('High scores · 1–10')
+    await should_see_board(bob, 'High scores · 1–10')
 
     await sign_in(ann, name='Ann', max_number=10)
     count = await play_to_win(ann, 10)  # at most 4 guesses at par 4: 1.00 or better

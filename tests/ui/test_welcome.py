@@ -4,7 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 from nicegui.testing import User
 
-from .players import element, sign_in
+from .players import element, should_see_board, sign_in
 
 
 async def test_the_welcome_page_asks_for_a_name_and_a_range_and_shows_that_board(user: User) -> None:
@@ -13,7 +13,7 @@ async def test_the_welcome_page_asks_for_a_name_and_a_range_and_shows_that_board
     await user.should_see('Your name')
     assert element(user, 'highest', ui.input).value == '100'
     assert element(user, 'presets', ui.toggle).value == 100
-    await user.should_see('High scores · 1–100')
+    await should_see_board(user, 'High scores · 1–100')
     assert list(element(user, 'scores', ui.table).rows) == []
 
 
@@ -48,18 +48,18 @@ async def test_name_and_range_are_remembered_for_the_next_visit(user: User) -> N
     assert element(user, 'name', ui.input).value == 'Zoë 🎲'
     assert element(user, 'highest', ui.input).value == '1,000,000'
     assert element(user, 'presets', ui.toggle).value == 1_000_000
-    await user.should_see('High scores · 1–1,000,000')
+    await should_see_board(user, 'High scores · 1–1,000,000')
 
 
 async def test_presets_and_typed_ranges_switch_the_board(user: User) -> None:
     await user.open('/')
     element(user, 'presets', ui.toggle).value = 1000
     assert element(user, 'highest', ui.input).value == '1,000'
-    await user.should_see('High scores · 1–1,000')
+    await should_see_board(user, 'High scores · 1–1,000')
 
     user.find(marker='highest').clear().type('777').trigger('change')  # as the browser does on leaving the box
     assert element(user, 'presets', ui.toggle).value is None
-    await user.should_see('High scores · 1–777')
+    await should_see_board(user, 'High scores · 1–777')
     await user.should_not_see(marker='your-best')
 
 
