@@ -34,7 +34,10 @@ calls it once, before any page is built.
    every middleware's wrapper of them; its scope holds FastAPI's exit stacks. All of that is of use only until the
    answer is sent, yet it stayed for as long as the page was open, a few KB per player. :func:`let_the_request_go`
    drops those parts once the answer is sent (nicegui_middleware.py's request tracking, for NiceGUI's copy) and
-   once the page is connected (for the page's own); what NiceGUI reads later stays.
+   once the page is connected (for the page's own); what NiceGUI reads later stays. Likewise the socket's environ,
+   which NiceGUI and python-socketio keep for as long as the socket is open, holds a reader of the request's body
+   whose class Engine.IO makes anew for every request (``translate_request`` in engineio/async_drivers/asgi.py),
+   about 1.4 KB per player; nothing reads a websocket's body, so the reader goes once the page is connected.
 """
 from __future__ import annotations
 
@@ -78,8 +81,11 @@ def let_the_request_go(request: Request) -> None:
 
 
 def _let_the_page_request_go(client: Client) -> None:
+    """Once a page is connected: drop what its request and its socket's request kept for answering (6. above)."""
     if client._request is not None:  # pylint: disable=protected-access  # (None for a page made without a request)
         let_the_request_go(client._request)  # pylint: disable=protected-access
+    if isinstance(client.environ, dict):
+        client.environ.pop('wsgi.input', None)
 
 
 async def _receive_nothing() -> Message:

@@ -9,6 +9,7 @@ from typing import Any
 
 import nicegui
 import pytest
+from engineio.async_drivers.asgi import translate_request
 from nicegui import app, helpers, ui
 from nicegui.observables import ObservableList
 from nicegui.testing import User
@@ -111,3 +112,19 @@ async def test_once_a_page_is_connected_its_request_keeps_nothing_it_needed_for_
     assert request.session['id'] == app.storage.browser['id']
     assert request.headers['host']
     assert request.state.responded
+
+
+async def test_once_a_page_is_connected_its_socket_keeps_no_reader_of_a_body(user: User) -> None:
+    async def connecting() -> dict[str, Any]:
+        return {'type': 'websocket.connect'}
+    scope = {'type': 'websocket', 'path': '/_nicegui_ws/socket.io/', 'query_string': b'EIO=4', 'headers': []}
+    environ, another = [await translate_request(scope, connecting, None)  # type: ignore[no-untyped-call]
+                        for _ in range(2)]
+    assert type(environ['wsgi.input']) is not type(another['wsgi.input'])  # Engine.IO's class made per request
+    await user.open('/')
+    assert user.client is not None
+    user.client.environ = environ  # as a real socket's (the simulated user's has none)
+    assert nicegui_tuning._let_the_page_request_go in app._connect_handlers  # run by NiceGUI once a page is connected
+    nicegui_tuning._let_the_page_request_go(user.client)
+    assert 'wsgi.input' not in environ
+    assert environ['QUERY_STRING'] == 'EIO=4'  # the rest stays
