@@ -103,10 +103,13 @@ class Player:
 
 def shown_history(page: Page) -> list[tuple[int, str]]:
     """The earlier guesses a game page shows, with their answers."""
-    history = next(element for element in page.elements.values()
-                   if element.get('props', {}).get('aria-label') == 'Your guesses so far')
+    # The game's progress element: the count, what is still possible and the clock, then the list of guesses so far
+    # (<ul aria-label="Your guesses so far">, left out while there are none).
+    progress = next(html for html in (str(element.get('props', {}).get('innerHTML', ''))
+                                      for element in page.elements.values()) if '<span>Guesses: ' in html)
+    _, has_list, listed = progress.partition('aria-label="Your guesses so far"')
     return [(int(number.replace(',', '')), next(answer for answer in answers if answer))
-            for number, *answers in HISTORY_ITEM.findall(history['props'].get('innerHTML', ''))]
+            for number, *answers in HISTORY_ITEM.findall(listed)] if has_list else []
 
 
 async def test_no_acknowledged_win_is_lost_and_rounds_resume_after_sigkill(tmp_path: Path) -> None:
