@@ -22,7 +22,11 @@ async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path:
     assert figures.connected == 4
     assert figures.guesses_per_second > 0
     assert figures.wins > 0
-    assert figures.broadcasts > 0  # other players' pages showed the new rows of top-10 wins
+    # Other players' pages showed the new rows of top-10 wins. Counted from the start: on a board of four players'
+    # bests, a later win is news only if it beats its player's best, which a few seconds may not bring; every
+    # player's first win is.
+    from_the_start = measured.figures(window=(measured.window[0] - 2, measured.window[1]))
+    assert from_the_start.broadcasts > 0
     assert figures.server_rss_mb > 0
     assert len(measured.merged().joins) == 4  # each player's arrival was timed
     assert figures.join_ms['p50'] > 0
