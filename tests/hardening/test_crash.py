@@ -146,25 +146,28 @@ async def test_no_acknowledged_win_is_lost_and_rounds_resume_after_sigkill(tmp_p
 async def test_a_stop_signal_stores_every_answered_guess_and_exits_0_in_one_line(tmp_path: Path,
                                                                                 signal_number: signal.Signals) -> None:
     server = Server(tmp_path / 'data')
-    await asyncio.to_thread(server.start)
-    async with httpx.AsyncClient(base_url=server.url) as http:
-        page = await signed_in(http, name='Last words', max_number=1_000_000)
-        secret, _ = open_round(server.data_dir / 'hilo.sqlite3', player_id(http))
-        numbers = [number for number in (500_000, 250_000, 750_000, 125_000, 875_000) if number != secret][:4]
-        for number in numbers:
-            assert 'too' in await guess(page, str(number))
-        # Right after the last answer, while its guess may still be on its way.
-        assert server.stop(signal_number=signal_number) == 0
-        await page.close()
-        cookies = http.cookies
-    # What a host (or the player at the terminal) sees: the start, and one line for the stop; no traceback.
-    assert server.log.read_text().splitlines() == [f'NiceGUI ready to go on {server.url}', 'hilo: stopped']
-    await asyncio.to_thread(server.start)
-    async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
-        resumed = Page(http)
-        assert await open_game(resumed)
-        shown = [number for number, _ in shown_history(resumed)]
-        await resumed.close()
-    assert server.stop() == 0
-    assert shown == numbers  # all four answered guesses were stored, the last one during the shutdown
-    assert 'Traceback' not in server.log.read_text()
+    try:
+        await asyncio.to_thread(server.start)
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            page = await signed_in(http, name='Last words', max_number=1_000_000)
+            secret, _ = open_round(server.data_dir / 'hilo.sqlite3', player_id(http))
+            numbers = [number for number in (500_000, 250_000, 750_000, 125_000, 875_000) if number != secret][:4]
+            for number in numbers:
+                assert 'too' in await guess(page, str(number))
+            # Right after the last answer, while its guess may still be on its way.
+            assert server.stop(signal_number=signal_number) == 0
+            await page.close()
+            cookies = http.cookies
+        # What a host (or the player at the terminal) sees: the start, and one line for the stop; no traceback.
+        assert server.log.read_text().splitlines() == [f'NiceGUI ready to go on {server.url}', 'hilo: stopped']
+        await asyncio.to_thread(server.start)
+        async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
+            resumed = Page(http)
+            assert await open_game(resumed)
+            shown = [number for number, _ in shown_history(resumed)]
+            await resumed.close()
+        assert server.stop() == 0
+        assert shown == numbers  # all four answered guesses were stored, the last one during the shutdown
+        assert 'Traceback' not in server.log.read_text()
+    finally:
+        server.stop()  # (already stopped unless an assertion failed on the way: then it is not left running)
