@@ -38,6 +38,11 @@ calls it once, before any page is built.
    which NiceGUI and python-socketio keep for as long as the socket is open, holds a reader of the request's body
    whose class Engine.IO makes anew for every request (``translate_request`` in engineio/async_drivers/asgi.py),
    about 1.4 KB per player; nothing reads a websocket's body, so the reader goes once the page is connected.
+7. A page's elements go into its HTML as JSON, escaped with ``str.translate`` and a table of five characters
+   (``HTML_ESCAPE_TABLE`` in nicegui/client.py). A table that turns one character into several makes ``translate``
+   look every character up in it one by one: about 45 ns a character, 0.3 ms for the 7 KB of a Hi-Lo page, a
+   twentieth of a page load. Five ``str.replace`` give the same text about twenty times faster: NiceGUI's client
+   module is handed a ``json`` whose ``dumps`` returns text that escapes itself that way (:class:`_QuickEscape`).
 """
 from __future__ import annotations
 
@@ -47,6 +52,8 @@ from types import FunctionType, MethodType
 from typing import Any, TypeVar
 
 from nicegui import Client, app, core, helpers, outbox, ui
+from nicegui import client as nicegui_client
+from nicegui import json as nicegui_json
 from nicegui.events import GenericEventArguments
 from socketio.packet import Packet
 from starlette.requests import Request
@@ -57,6 +64,8 @@ PING_TIMEOUT = 10.0  # seconds a heartbeat may take to be answered
 # What FastAPI puts in a request's scope for answering it only (see 6. above).
 ANSWERING_ONLY = ('fastapi_middleware_astack', 'fastapi_inner_astack', 'fastapi_function_astack')
 T = TypeVar('T')
+# What HTML_ESCAPE_TABLE in nicegui/client.py does, as replacements: '&' first, so that no escape is escaped again.
+HTML_ESCAPES = (('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('$', '&#36;'))
 
 _inspecting_expects_arguments = helpers.expects_arguments
 
@@ -69,6 +78,7 @@ def install() -> None:
     core.sio.packet_class = _TextPacket
     core.sio.async_handlers = False
     app.on_connect(_let_the_page_request_go)
+    nicegui_client.json = _JsonForTheClient()  # type: ignore[attr-defined,assignment]
 
 
 def let_the_request_go(request: Request) -> None:
@@ -106,6 +116,30 @@ class _AsyncioForTheOutbox:
     @staticmethod
     async def wait_for(awaitable: Awaitable[T], timeout: float | None = None) -> T:  # noqa: ASYNC109
         return await awaitable
+
+
+class _JsonForTheClient:
+    """``json`` as NiceGUI's client module sees it: the same, except that what ``dumps`` returns escapes itself for
+    HTML quickly (see 7. above)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(nicegui_json, name)
+
+    @staticmethod
+    def dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
+        return _QuickEscape(nicegui_json.dumps(obj, *args, **kwargs))
+
+
+class _QuickEscape(str):
+    """Text whose ``translate`` with NiceGUI's HTML escape table is five ``str.replace`` (see 7. above)."""
+
+    def translate(self, table: Any) -> str:
+        if table is not nicegui_client.HTML_ESCAPE_TABLE:
+            return super().translate(table)
+        text = str(self)
+        for character, escaped in HTML_ESCAPES:
+            text = text.replace(character, escaped)
+        return text
 
 
 def _slow_heartbeat() -> None:

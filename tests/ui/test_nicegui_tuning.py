@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -128,3 +129,30 @@ async def test_once_a_page_is_connected_its_socket_keeps_no_reader_of_a_body(use
     nicegui_tuning._let_the_page_request_go(user.client)
     assert 'wsgi.input' not in environ
     assert environ['QUERY_STRING'] == 'EIO=4'  # the rest stays
+
+
+def test_niceguis_page_escapes_its_elements_with_the_table_the_quick_escape_stands_for() -> None:
+    build_response = inspect.getsource(nicegui.client.Client.build_response)
+    assert 'elements = json.dumps(' in build_response  # the elements' JSON comes from the client module's `json`...
+    assert 'elements.translate(HTML_ESCAPE_TABLE)' in build_response  # ...and is escaped with this table
+    assert str.maketrans(dict(nicegui_tuning.HTML_ESCAPES)) == nicegui.client.HTML_ESCAPE_TABLE
+
+
+@pytest.mark.parametrize('text', ['', 'plain', '<b>$`&amp;</b>', '&&<<>>``$$', '{"a":"</script><script>x`${y}`"}',
+                                  'é ü 漢字 \u2028 ✓ & done'])
+def test_the_quick_escape_gives_the_same_text_as_translate(text: str) -> None:
+    quick = nicegui_tuning._QuickEscape(text)
+    assert quick.translate(nicegui.client.HTML_ESCAPE_TABLE) == text.translate(nicegui.client.HTML_ESCAPE_TABLE)
+    other = str.maketrans({'a': 'b'})
+    assert quick.translate(other) == text.translate(other)  # any other table: str's own translate
+
+
+async def test_a_page_is_built_with_the_quick_escape_and_its_text_arrives_escaped(user: User) -> None:
+    @ui.page('/escaped')
+    def page() -> None:
+        ui.label('<b>$`&amp; 5 > 4')
+
+    assert isinstance(nicegui.client.json.dumps({'a': 1}), nicegui_tuning._QuickEscape)
+    response = await user.http_client.get('/escaped')
+    assert '&lt;b&gt;&#36;&#96;&amp;amp; 5 &gt; 4' in response.text
+    assert '<b>$`&amp; 5 > 4' not in response.text
