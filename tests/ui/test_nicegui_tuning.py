@@ -152,7 +152,7 @@ async def test_a_page_is_built_with_the_quick_escape_and_its_text_arrives_escape
     def page() -> None:
         ui.label('<b>$`&amp; 5 > 4')
 
-    assert isinstance(nicegui.client.json.dumps({'a': 1}), nicegui_tuning._QuickEscape)
+    assert isinstance(nicegui.client.json.dumps({'a': 1}), nicegui_tuning._QuickEscape)  # type: ignore[attr-defined]
     response = await user.http_client.get('/escaped')
     assert '&lt;b&gt;&#36;&#96;&amp;amp; 5 &gt; 4' in response.text
     assert '<b>$`&amp; 5 > 4' not in response.text
