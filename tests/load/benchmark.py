@@ -6,7 +6,8 @@
 
 Each scenario starts its server(s) on a fresh data folder, brings the players in (tests/load/loadgen.py), measures
 and stops. The scenarios (tests/load/scenarios.py): ``sweep`` (players at 1 guess a second, Hi-Lo and the classic
-design side by side at each size), ``joins`` (1,000 players arriving within a minute), ``join-cost`` (server CPU
+design side by side at each size), ``busy`` (300 players guessing as often as each design answers them: both
+side by side), ``joins`` (1,000 players arriving within a minute), ``join-cost`` (server CPU
 per player arriving), ``first-visits`` (server CPU per browser with an empty cache), ``overload`` (newcomers at
 twice the rate the server admits, while others play), ``broadcast`` (1,000 open pages, a new top 10), ``idle``
 (1,000 open pages, nobody guessing), ``startup`` and ``top-ten`` (a board read with 1,000,000 scores stored). It
@@ -34,7 +35,7 @@ import psutil
 
 from . import report, scenarios
 
-ALL = ('sweep', 'joins', 'join-cost', 'first-visits', 'overload', 'broadcast', 'idle', 'startup', 'top-ten')
+ALL = ('sweep', 'busy', 'joins', 'join-cost', 'first-visits', 'overload', 'broadcast', 'idle', 'startup', 'top-ten')
 
 
 def main() -> None:

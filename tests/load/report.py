@@ -14,22 +14,30 @@ def markdown(results: dict[str, Any]) -> str:
              + (f' Each figure is the median of {machine["repeat"]} runs.' if machine.get('repeat', 1) > 1 else ''),
              '']
     if 'sweep' in results:
-        lines += ['Players at one guess a second on 1–100 (the classic design: Flask + fetch + SQLAlchemy, polling '
-                  'the board every 2 s; tests/load/classic/):', '',
-                  '| Design | Players | Guesses/s | Round trip p50 / p95 / p99 (ms) | New score seen by others p50 / '
-                  'p99 (ms) | Server CPU | ms CPU per guess | Server RSS (MB) | KB per player | Errors |',
-                  '|---|---:|---:|---|---|---:|---:|---:|---:|---:|']
-        for run in results['sweep']:
-            trip, seen = run['round_trip_ms'], run['broadcast_ms']
-            lines.append(f'| {"Hi-Lo" if run["design"] == "hilo" else "classic"} | {run["connected"]} '
-                         f'| {run["guesses_per_second"]:.0f} | {trip["p50"]:.1f} / {trip["p95"]:.1f} / '
-                         f'{trip["p99"]:.1f} | {seen["p50"]:.0f} / {seen["p99"]:.0f} ({run["broadcasts"]}) '
-                         f'| {run["server_cpu_percent"]:.0f}% | {run["server_cpu_ms_per_guess"]:.2f} '
-                         f'| {run["server_rss_mb"]:.0f} | {run["server_rss_per_player_kb"]:.0f} | {run["errors"]} |')
-        lines.append('')
+        lines += _designs('Players at one guess a second on 1–100 (the classic design: Flask + fetch + SQLAlchemy, '
+                          'polling the board every 2 s; tests/load/classic/):', results['sweep'])
+    if 'busy' in results:
+        lines += _designs(f'{results["busy"][0]["players"]} players guessing as often as the server answers them '
+                          f'(a guess {1 / results["busy"][0]["rate"]:.2f} s after each answer, on average):',
+                          results['busy'])
     lines += ['| Target | Measured | Met |', '|---|---|---|']
     lines += [f'| {target} | {measured} | {met} |' for target, measured, met in _targets(results)]
     return '\n'.join(lines) + '\n'
+
+
+def _designs(title: str, runs: list[dict[str, Any]]) -> list[str]:
+    """A table of runs of both designs, one row each."""
+    lines = [title, '', '| Design | Players | Guesses/s | Round trip p50 / p95 / p99 (ms) | New score seen by others '
+             'p50 / p99 (ms) | Server CPU | ms CPU per guess | Server RSS (MB) | KB per player | Errors |',
+             '|---|---:|---:|---|---|---:|---:|---:|---:|---:|']
+    for run in runs:
+        trip, seen = run['round_trip_ms'], run['broadcast_ms']
+        lines.append(f'| {"Hi-Lo" if run["design"] == "hilo" else "classic"} | {run["connected"]} '
+                     f'| {run["guesses_per_second"]:.0f} | {trip["p50"]:.1f} / {trip["p95"]:.1f} / '
+                     f'{trip["p99"]:.1f} | {seen["p50"]:.0f} / {seen["p99"]:.0f} ({run["broadcasts"]}) '
+                     f'| {run["server_cpu_percent"]:.0f}% | {run["server_cpu_ms_per_guess"]:.2f} '
+                     f'| {run["server_rss_mb"]:.0f} | {run["server_rss_per_player_kb"]:.0f} | {run["errors"]} |')
+    return [*lines, '']
 
 
 def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -55,6 +63,7 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
             if ('hilo', size) in sweep and ('classic', size) in sweep:
                 hilo, classic = sweep[('hilo', size)], sweep[('classic', size)]
                 rows.append(_against_classic(size, hilo, classic))
+    rows += _busy_against_classic(results.get('busy', []))
     if 'joins' in results:
         run = results['joins']
         rows.append(('1,000 players arriving within 60 s all connected, page load p95 < 1 s',
@@ -75,7 +84,8 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         trip, newcomers = over['players_already_in']['round_trip_ms'], over['newcomers']
         rows.append((f'Past capacity ({over["arriving_per_second"]} arriving a second, {over["admitted_per_second"]} '
                      'let in): players in keep p99 < 100 ms, newcomers wait in order, nobody sees an error',
-                     f'players in: p99 {trip["p99"]:.0f} ms; newcomers: {newcomers["connected"]} of '
+                     f'players in: p99 {trip["p99"]:.0f} ms; newcomers (came at '
+                     f'{over.get("arrived_per_second", 0):.0f} a second): {newcomers["connected"]} of '
                      f'{newcomers["players"]} in, {newcomers["waited"]} waited (p95 {newcomers["wait_ms"]["p95"]:.0f} '
                      f'ms), {newcomers["errors"]} errors, all in {over["all_in_after_arrivals_ended_s"]:.1f} s after '
                      'arrivals ended', yes(trip['p99'] < 100 and newcomers['errors'] == 0
@@ -115,6 +125,18 @@ def _against_classic(size: int, hilo: dict[str, Any], classic: dict[str, Any]) -
     hilo_cpu, classic_cpu = hilo['server_cpu_ms_per_guess'], classic['server_cpu_ms_per_guess']
     return (target, f'{measured}: both keep up with every guess made; CPU per guess {hilo_cpu:.2f} against '
             f'{classic_cpu:.2f} ms ({classic_cpu / max(hilo_cpu, 1e-9):.1f}× less)', 'not tested at this size')
+
+
+def _busy_against_classic(runs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    busy = {run['design']: run for run in runs}
+    if 'hilo' not in busy or 'classic' not in busy:
+        return []
+    hilo, classic = busy['hilo'], busy['classic']
+    ratio = hilo['guesses_per_second'] / max(classic['guesses_per_second'], 1e-9)
+    return [(f'At least twice the classic design\'s guesses a second ({hilo["players"]} players guessing as often '
+             'as they are answered)', f'{hilo["guesses_per_second"]:.0f} against {classic["guesses_per_second"]:.0f} '
+             f'({ratio:.1f}×); round trip p50 {hilo["round_trip_ms"]["p50"]:.1f} against '
+             f'{classic["round_trip_ms"]["p50"]:.1f} ms', 'yes' if ratio >= 2 else 'no')]
 
 
 def plot(results: dict[str, Any], path: Path) -> None:

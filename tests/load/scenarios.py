@@ -63,6 +63,19 @@ def sweep(folder: Path, *, sizes: list[int], duration: float) -> list[dict[str, 
     return results
 
 
+def busy(folder: Path, *, duration: float, players: int = 300, rate: float = 4.0) -> list[dict[str, Any]]:
+    """The same players, guessing as often as the server answers them: each thinks a quarter of a second on average
+    after an answer. 300 players then ask more than either design answers, so guesses/s is each one's capacity at
+    that many players (at one guess a second, 300 players make only about 260: Hi-Lo answers them all)."""
+    results = []
+    ramp = players / 10
+    for design in ('hilo', 'classic'):
+        outcome = measure(design, folder / f'{design}-busy', [Cohort(players, rate=rate, ramp=ramp, design=design)],
+                          (ramp + SETTLE, ramp + SETTLE + duration))
+        results.append({'design': design, 'players': players, 'rate': rate, **outcome['all']})
+    return results
+
+
 def joins(folder: Path, *, duration: float) -> dict[str, Any]:
     """1,000 players arriving within 60 s, each playing (a guess every 3 s) once in."""
     outcome = measure('hilo', folder / 'joins', [Cohort(1000, rate=1 / 3, ramp=60, max_number=1000)],
@@ -94,7 +107,10 @@ def overload(folder: Path, *, duration: float) -> dict[str, Any]:
     run_ = outcome['run']
     during = (run_.window[0], run_.window[0] + arriving_for)
     last_in = max((arrived + took for arrived, took, _ in run_.stats[1].joins), default=run_.window[0])
+    arrivals = sorted(arrived for arrived, _, _ in run_.stats[1].joins)  # as they happened, however late
+    arrived_per_second = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
     return {'admitted_per_second': admitted, 'arriving_per_second': 2 * admitted, 'arriving_for': arriving_for,
+            'arrived_per_second': arrived_per_second,
             'players_already_in': asdict(run_.figures([0], during)),
             'newcomers': outcome['cohorts'][1],
             'all_in_after_arrivals_ended_s': max(0.0, last_in - during[1])}
