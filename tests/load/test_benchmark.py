@@ -1,6 +1,11 @@
 """The benchmark's own arithmetic: several runs of a scenario reported as one (``--repeat``)."""
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from tests.load import report
 from tests.load.benchmark import median
 
 
@@ -21,3 +26,25 @@ def test_what_is_missing_or_not_a_number_in_some_run_comes_from_the_first() -> N
     assert median([{'p99': None}, {'p99': 3.0}]) == {'p99': None}
     assert median([{'samples': [1, 2]}, {'samples': [3]}]) == {'samples': [1, 2]}
     assert median([{'a': 1}, {'b': 2}]) == {'a': 1}
+
+
+def _busy_run(design: str, guesses_per_second: float) -> dict[str, Any]:
+    return {'design': design, 'players': 300, 'rate': 4.0, 'connected': 300, 'guesses_per_second': guesses_per_second,
+            'round_trip_ms': {'p50': 1.5, 'p95': 10.0, 'p99': 24.0}, 'broadcast_ms': {'p50': 0.0, 'p99': 0.0},
+            'broadcasts': 0, 'server_cpu_percent': 74.0, 'server_cpu_ms_per_guess': 0.74, 'server_rss_mb': 186.0,
+            'server_rss_per_player_kb': 246.0, 'errors': 0}
+
+
+MACHINE = {'date': '2026-11-23', 'cpus': 2, 'cpu': 'x86_64', 'memory_gb': 24, 'python': '3.11.7', 'system': 'Linux'}
+
+
+@pytest.mark.parametrize(('classic', 'met'), [(169.0, 'yes'), (600.0, 'no')])
+def test_busy_players_are_reported_side_by_side_and_against_twice_the_classic_rate(classic: float, met: str) -> None:
+    text = report.markdown({'machine': MACHINE, 'busy': [_busy_run('hilo', 1008.0), _busy_run('classic', classic)]})
+    assert '300 players guessing as often as the server answers them (a guess 0.25 s after each answer' in text
+    assert '| Hi-Lo | 300 | 1008 | 1.5 / 10.0 / 24.0 |' in text
+    assert f'| classic | 300 | {classic:.0f} |' in text
+    ratio = 1008 / classic
+    assert (f"| At least twice the classic design's guesses a second (300 players guessing as often as they are "
+            f'answered) | 1008 against {classic:.0f} ({ratio:.1f}×); round trip p50 1.5 against 1.5 ms | {met} |'
+            ) in text
