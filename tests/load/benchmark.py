@@ -1,6 +1,6 @@
 """The benchmark: the real server on a fresh database under simulated players, beside the classic design.
 
-    python -m tests.load.benchmark                   # everything, about 25 minutes
+    python -m tests.load.benchmark                   # everything, about 28 minutes
     python -m tests.load.benchmark --only sweep,joins --sizes 100,300
     python -m tests.load.benchmark --only sweep --sizes 300 --repeat 5   # the median of five runs
 
