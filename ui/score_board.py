@@ -1,10 +1,9 @@
 """The high-score board of one range: the top 10, kept up to date live, with the player's own rows marked."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
 import db
 import events
@@ -46,7 +45,6 @@ class ScoreBoard(ui.card):
         self.loaded = False  # whether the rows of that range were read
         self.top_ten: list[db.Score] = []
         self.best: db.Standing | None = None  # the player's best score in this range, wherever it ranks
-        self.reading: asyncio.Task[None] | None = None  # the read started by start_showing, until it is done
         self.classes('w-full')
         self.visible = False
         with self:
@@ -80,17 +78,6 @@ class ScoreBoard(ui.card):
             self.best, self.loaded = board.best, True
             self.table.props['no-data-label'] = 'No scores yet. Be the first!'
             self._show(board.top_ten, _rows(board.top_ten))
-
-    def start_showing(self, max_number: int) -> None:
-        """:meth:`show`, for a view that is built without waiting: the read goes on while the rest of the page is
-        built, and :meth:`read` waits for it."""
-        self.reading = background_tasks.create(self.show(max_number), name='board')
-
-    async def read(self) -> None:
-        """Wait until a read started by :meth:`start_showing` is done (at once if there is none)."""
-        if self.reading is not None:
-            await asyncio.wait([self.reading])  # (wait, not await: a page that gives up leaves the read to finish)
-            self.reading = None
 
     def hide(self) -> None:
         """Take the board out of sight (for views that do not show it); it keeps following its range."""

@@ -6,8 +6,7 @@ costs the server one page, one connection and the views they open. ``ROUTES`` ma
 
 The high-score board below the view belongs to the page, not to a view: the welcome form and the game show the
 same board (of the range chosen, then played), so signing in neither rebuilds it nor reads it again. A view that
-wants it gets it as its ``board`` argument and calls ``board.show(range)`` (or ``board.start_showing(range)``, which
-the page waits for before it answers); other views leave it hidden.
+wants it gets it as its ``board`` argument and calls ``board.show(range)``; other views leave it hidden.
 """
 from __future__ import annotations
 
@@ -32,13 +31,10 @@ ROUTES: dict[str, Callable[..., Any]] = {
 }
 
 
-async def hilo_page() -> None:
+def hilo_page() -> None:
     """Build the frame and the view for the address the browser asked for."""
     with frame():
         board = ScoreBoard(player_id=app.storage.browser['id'])
         ui.context.client.sub_pages_router.on_path_changed(lambda _: board.hide())  # before the next view is built
         Views(ROUTES, data={'board': board})  # ui.sub_pages, with a Hi-Lo page for an unknown address (ui/not_found.py)
         board.move(target_index=-1)  # below the view
-    # The page goes out once the board's rows are read (if its view asked for them), so that they are in the page
-    # itself: on screen at once, and no second message to bring them (a new player's join costs less).
-    await board.read()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from nicegui import Event, app, ui
+from nicegui import Event, app, background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 import game
@@ -28,7 +28,7 @@ def welcome_page(board: ScoreBoard) -> None:
     playing = PlayingNow(max_number)
     form.range_chosen.subscribe(board.show)  # messages go up from the form; the page passes them down to the board
     form.range_chosen.subscribe(playing.show)
-    board.start_showing(max_number)
+    background_tasks.create(board.show(max_number), name='welcome board')
 
 
 class PlayerForm(ui.card):

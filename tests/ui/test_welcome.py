@@ -4,8 +4,6 @@ from __future__ import annotations
 from nicegui import ui
 from nicegui.testing import User
 
-from tests.wins import win_round
-
 from .players import element, should_see_board, sign_in
 
 
@@ -69,11 +67,3 @@ async def test_the_game_page_sends_players_without_a_name_to_the_welcome_page(us
     await user.open('/play')
     await user.should_see('Guess the number')
     await user.should_not_see(marker='guess-box')
-
-
-async def test_the_welcome_page_arrives_with_its_boards_rows_in_it(user: User) -> None:
-    await win_round(player_id='ace', name='Ace of Hearts', misses=2)
-    response = await user.http_client.get('/')  # the page as the browser first gets it, before any socket
-    assert response.status_code == 200
-    assert 'Ace of Hearts' in response.text  # the rows are in the page: on screen at once, no second message
-    assert 'No scores yet. Be the first!' in response.text  # (the label for an empty board, once the rows are read)
