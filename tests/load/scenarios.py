@@ -53,26 +53,25 @@ def measure(design: str, data_dir: Path, cohorts: list[Cohort], window: tuple[fl
 
 def sweep(folder: Path, *, sizes: list[int], duration: float) -> list[dict[str, Any]]:
     """Players at one guess a second on 1–100, arriving at ten a second; Hi-Lo and the classic design."""
-    results = []
-    for size in sizes:
-        for design in ('hilo', 'classic'):
-            ramp = size / 10
-            outcome = measure(design, folder / f'{design}-{size}', [Cohort(size, rate=1.0, ramp=ramp, design=design)],
-                              (ramp + SETTLE, ramp + SETTLE + duration))
-            results.append({'design': design, 'players': size, **outcome['all']})
-    return results
+    return [run for size in sizes for run in _both_designs(folder / str(size), players=size, rate=1.0,
+                                                           duration=duration)]
 
 
 def busy(folder: Path, *, duration: float, players: int = 300, rate: float = 4.0) -> list[dict[str, Any]]:
     """The same players, guessing as often as the server answers them: each thinks a quarter of a second on average
     after an answer. 300 players then ask more than either design answers, so guesses/s is each one's capacity at
     that many players (at one guess a second, 300 players make only about 260: Hi-Lo answers them all)."""
+    return [{**run, 'rate': rate} for run in _both_designs(folder, players=players, rate=rate, duration=duration)]
+
+
+def _both_designs(folder: Path, *, players: int, rate: float, duration: float) -> list[dict[str, Any]]:
+    """The same players, arriving at ten a second, against Hi-Lo and then the classic design: one result each."""
     results = []
     ramp = players / 10
     for design in ('hilo', 'classic'):
-        outcome = measure(design, folder / f'{design}-busy', [Cohort(players, rate=rate, ramp=ramp, design=design)],
+        outcome = measure(design, folder / design, [Cohort(players, rate=rate, ramp=ramp, design=design)],
                           (ramp + SETTLE, ramp + SETTLE + duration))
-        results.append({'design': design, 'players': players, 'rate': rate, **outcome['all']})
+        results.append({'design': design, 'players': players, **outcome['all']})
     return results
 
 

@@ -1,4 +1,4 @@
-"""The benchmark's own arithmetic: several runs of a scenario reported as one (``--repeat``)."""
+"""The benchmark's own arithmetic: several runs of a scenario reported as one (``--repeat``), and its report."""
 from __future__ import annotations
 
 from typing import Any
