@@ -43,6 +43,11 @@ calls it once, before any page is built.
    look every character up in it one by one: about 45 ns a character, 0.3 ms for the 7 KB of a Hi-Lo page, a
    twentieth of a page load. Five ``str.replace`` give the same text about twenty times faster: NiceGUI's client
    module is handed a ``json`` whose ``dumps`` returns text that escapes itself that way (:class:`_QuickEscape`).
+8. A page's HTML imports the JavaScript of every component its elements use (``generate_resources`` in
+   nicegui/dependencies.py), but the page's outbox starts out knowing of none of them: the first update of a table,
+   of ``ui.sub_pages`` or of any other such element after the page loads goes with one more message, telling the
+   browser to import what it already has (``load_js_components``). Two of the messages of every join were those.
+   Once a page is built, its outbox is told what the page brought (:func:`_build_response_noting_components`).
 """
 from __future__ import annotations
 
@@ -54,9 +59,11 @@ from typing import Any, TypeVar
 from nicegui import Client, app, core, helpers, outbox, ui
 from nicegui import client as nicegui_client
 from nicegui import json as nicegui_json
+from nicegui.dependencies import JsComponent
 from nicegui.events import GenericEventArguments
 from socketio.packet import Packet
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Message
 
 PING_INTERVAL = 15.0  # seconds between heartbeats of an idle connection (NiceGUI's default here: 4)
@@ -68,6 +75,7 @@ T = TypeVar('T')
 HTML_ESCAPES = (('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('$', '&#36;'))
 
 _inspecting_expects_arguments = helpers.expects_arguments
+_build_response = Client.build_response
 
 
 def install() -> None:
@@ -79,6 +87,7 @@ def install() -> None:
     core.sio.async_handlers = False
     app.on_connect(_let_the_page_request_go)
     nicegui_client.json = _JsonForTheClient()  # type: ignore[attr-defined,assignment]
+    Client.build_response = _build_response_noting_components  # type: ignore[method-assign,assignment]
 
 
 def let_the_request_go(request: Request) -> None:
@@ -96,6 +105,15 @@ def _let_the_page_request_go(client: Client) -> None:
         let_the_request_go(client._request)  # pylint: disable=protected-access
     if isinstance(client.environ, dict):
         client.environ.pop('wsgi.input', None)
+
+
+def _build_response_noting_components(client: Client, request: Request, status_code: int = 200) -> Response:
+    """NiceGUI's ``build_response``; then the page's outbox notes the components its HTML imports (8. above)."""
+    response = _build_response(client, request, status_code)
+    client.outbox._loaded_components.update(  # pylint: disable=protected-access
+        element.component.name for element in client.elements.values()
+        if isinstance(element.component, JsComponent) and element.component.path.suffix.lower() == '.js')
+    return response
 
 
 async def _receive_nothing() -> Message:

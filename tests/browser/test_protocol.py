@@ -81,6 +81,17 @@ def test_a_win_and_play_again_are_one_message_each_way(page: Page) -> None:
     assert [name for name, _ in events(frames.received[received:])] == ['update']
 
 
+def test_joining_brings_no_component_the_page_already_has(page: Page) -> None:
+    sign_in_in_chromium(page, name='Joiner', max_number=100)  # the welcome page, its board's rows, signing in
+    settle(page)
+    received = [name for name, _ in events(FRAMES[page].received)]
+    assert 'update' in received, received  # the game view came over the socket
+    # The page's HTML imported the JavaScript of the table, the views and the boxes (nicegui_tuning 8).
+    assert 'load_js_components' not in received, received
+    expect(guess_box(page)).to_be_focused()  # the game view is there and works as before
+    assert guess(page, '50').startswith('50 is '), 'the guess was answered'
+
+
 def shape(value: Any) -> Any:
     """What a message looks like without its values: keys and types, with JSON strings inside decoded."""
     if isinstance(value, dict):

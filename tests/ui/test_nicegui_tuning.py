@@ -132,7 +132,7 @@ async def test_once_a_page_is_connected_its_socket_keeps_no_reader_of_a_body(use
 
 
 def test_niceguis_page_escapes_its_elements_with_the_table_the_quick_escape_stands_for() -> None:
-    build_response = inspect.getsource(nicegui.client.Client.build_response)
+    build_response = inspect.getsource(nicegui_tuning._build_response)  # NiceGUI's own (tuning 8 wraps it)
     assert 'elements = json.dumps(' in build_response  # the elements' JSON comes from the client module's `json`...
     assert 'elements.translate(HTML_ESCAPE_TABLE)' in build_response  # ...and is escaped with this table
     assert str.maketrans(dict(nicegui_tuning.HTML_ESCAPES)) == nicegui.client.HTML_ESCAPE_TABLE
@@ -156,3 +156,23 @@ async def test_a_page_is_built_with_the_quick_escape_and_its_text_arrives_escape
     response = await user.http_client.get('/escaped')
     assert '&lt;b&gt;&#36;&#96;&amp;amp; 5 &gt; 4' in response.text
     assert '<b>$`&amp; 5 > 4' not in response.text
+
+
+def test_niceguis_outbox_sends_only_the_components_it_does_not_know_of() -> None:
+    loop = inspect.getsource(nicegui.outbox.Outbox.loop)
+    assert "'load_js_components'" in loop
+    assert 'component.name not in self._loaded_components' in loop  # what tuning 8 fills in
+
+
+async def test_a_built_page_s_outbox_knows_the_components_its_html_imports(user: User) -> None:
+    @ui.page('/components')
+    def page() -> None:
+        ui.table(rows=[])
+
+    response = await user.http_client.get('/components')
+    client = next(client for client in nicegui.Client.instances.values()
+                  if any(isinstance(element, ui.table) for element in client.elements.values()))
+    table = next(element for element in client.elements.values() if isinstance(element, ui.table))
+    assert table.component is not None
+    assert f'/components/{table.component.key}' in response.text  # the page's HTML imports the table's JavaScript...
+    assert table.component.name in client.outbox._loaded_components  # ...so the outbox will not send it again
