@@ -91,3 +91,5 @@ async def test_the_more_pages_show_a_range_the_less_often_its_count_is_sent(crea
     assert presence.playing(100) == 6
     assert presence.interval(100) == 6 / 4  # six pages, at most four updates a second between them
     assert presence.interval(1000) == presence.INTERVAL  # a range nobody plays: the shortest interval
+    monkeypatch.setattr(presence, 'LONGEST', 1.2)
+    assert presence.interval(100) == 1.2  # but a count is never older than the longest interval
