@@ -46,7 +46,7 @@ calls it once, before any page is built.
 8. A page's HTML imports the JavaScript of every component its elements use (``generate_resources`` in
    nicegui/dependencies.py), but the page's outbox starts out knowing of none of them: the first update of a table,
    of ``ui.sub_pages`` or of any other such element after the page loads goes with one more message, telling the
-   browser to import what it already has (``load_js_components``). Two of the messages of every join were those.
+   browser to import what it already has (``load_js_components``): three of the nine messages a join got.
    Once a page is built, its outbox is told what the page brought (:func:`_build_response_noting_components`).
 """
 from __future__ import annotations
