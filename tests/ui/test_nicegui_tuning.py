@@ -1,6 +1,7 @@
 """The workarounds in nicegui_tuning.py still rest on what NiceGUI does: each test fails if an upgrade changes it."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import json
@@ -176,3 +177,32 @@ async def test_a_built_page_s_outbox_knows_the_components_its_html_imports(user:
     assert table.component is not None
     assert f'/components/{table.component.key}' in response.text  # the page's HTML imports the table's JavaScript...
     assert table.component.name in client.outbox._loaded_components  # ...so the outbox will not send it again
+
+
+def test_niceguis_outbox_looks_for_its_page_s_connection_ten_times_a_second() -> None:
+    loop = inspect.getsource(nicegui.outbox.Outbox.loop)
+    assert 'if not client or not client.has_socket_connection:\n                    await asyncio.sleep(0.1)' in loop
+    assert "name=f'outbox loop {client.id}'" in inspect.getsource(nicegui.outbox.Outbox.__init__)
+    assert nicegui_tuning.OUTBOX_LOOP == 'outbox loop '
+    assert 'self._connected.set()' in inspect.getsource(nicegui.Client.handle_handshake)  # what tuning 9 waits for
+    assert 'self._connected.set()' in inspect.getsource(nicegui.Client.delete)  # and what ends it on deletion
+
+
+async def test_an_unconnected_page_s_outbox_waits_for_its_connection_instead_of_looking(
+        user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    looks: list[str] = []
+    sleep = asyncio.sleep
+
+    async def noting_sleep(delay: float, *args: Any) -> Any:
+        task = asyncio.current_task()
+        if task is not None and task.get_name().startswith('outbox loop '):
+            looks.append(task.get_name())
+        return await sleep(delay, *args)
+    monkeypatch.setattr(asyncio, 'sleep', noting_sleep)
+
+    before = set(nicegui.Client.instances)
+    await user.http_client.get('/')  # a page built, whose browser never connects
+    await sleep(0.5)
+    (page,) = [client for client_id, client in nicegui.Client.instances.items() if client_id not in before]
+    assert not page.has_socket_connection
+    assert not [name for name in looks if name.endswith(page.id)]  # NiceGUI's own outbox: five looks by now
