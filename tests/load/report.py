@@ -59,7 +59,7 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows.append(('At most 1 ms of server CPU per guess at 1–100, wins included',
                      ', '.join(f'{run["server_cpu_ms_per_guess"]:.2f} ms at {run["players"]} players'
                                for run in hilo_runs), yes(busiest['server_cpu_ms_per_guess'] <= 1)))
-    rows += _against_classic_rows(results)
+    rows += _against_classic_rows(sweep, results.get('busy', []))
     if 'joins' in results:
         run = results['joins']
         rows.append(('1,000 players arriving within 60 s all connected, page load p95 < 1 s',
@@ -111,14 +111,15 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _against_classic_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Hi-Lo against the classic design at each number of players both ran (sweep, then busy players)."""
+def _against_classic_rows(sweep: dict[tuple[str, int], dict[str, Any]],
+                          busy_runs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Hi-Lo against the classic design at each number of players both ran (the sweep's runs by design and
+    players, then the busy players' runs)."""
     pairs = []
-    sweep = {(run['design'], run['players']): run for run in results.get('sweep', [])}
     for size in sorted({players for _, players in sweep}):
         if ('hilo', size) in sweep and ('classic', size) in sweep:
             pairs.append((f'{size} players', sweep[('hilo', size)], sweep[('classic', size)]))
-    busy = {run['design']: run for run in results.get('busy', [])}
+    busy = {run['design']: run for run in busy_runs}
     if 'hilo' in busy and 'classic' in busy:
         pairs.append((f'{busy["hilo"]["players"]} players guessing as often as they are answered', busy['hilo'],
                       busy['classic']))
