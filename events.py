@@ -3,10 +3,16 @@
 A page never reaches into another page. When a win changes a top 10, the page that recorded it emits one
 ``top_ten_changed`` event carrying the new rows; every score board on every open page subscribes and decides for
 itself whether the news concerns it (same range) and what to show. Nobody re-queries the database for it.
+
+News that goes to every open page at once can also be heard :class:`InTurns`, so that the server keeps answering
+guesses while a thousand pages take it in.
 """
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from nicegui import Event
 
@@ -23,3 +29,47 @@ class TopTenChange:
 
 
 top_ten_changed: Event[TopTenChange] = Event()
+
+
+T = TypeVar('T')
+TURNS = 16  # groups of subscribers of an event heard in turns, each group in a pass of its own of the event loop
+
+
+class InTurns(Generic[T]):
+    """An event whose subscribers hear it in :data:`TURNS` groups, one group per pass of the event loop.
+
+    NiceGUI's ``Event.emit`` calls every subscriber before anything else happens. A thousand pages updating a label
+    take 50–100 ms, and for that long no guess is answered. Here the subscribers are split into groups (by the hash
+    of the callback, so the same callback is always in the same group), and each group hears the news in its own
+    pass of the event loop: between two groups the server reads its sockets and answers the guesses waiting there.
+    Every subscriber hears every emission once, in the order they were emitted, at most :data:`TURNS` passes late.
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[Event[T]] = [Event() for _ in range(TURNS)]
+
+    def subscribe(self, callback: Callable[[T], Any]) -> None:
+        """Hear this event (until the page of the element subscribing is gone, as with NiceGUI's ``Event``)."""
+        self._group(callback).subscribe(callback)
+
+    def unsubscribe(self, callback: Callable[[T], Any]) -> None:
+        """Stop hearing this event."""
+        self._group(callback).unsubscribe(callback)
+
+    def emit(self, value: T) -> None:
+        """Tell the first group now and every other group in a later pass of the event loop."""
+        self._emit_from(0, value)
+
+    def _emit_from(self, turn: int, value: T) -> None:
+        self.groups[turn].emit(value)
+        if turn + 1 < len(self.groups):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no server running (a script): nobody is waiting for an answer, tell them all now
+                self._emit_from(turn + 1, value)
+                return
+            # call_soon runs in the next pass, after the sockets that are ready have been read.
+            loop.call_soon(self._emit_from, turn + 1, value)
+
+    def _group(self, callback: Callable[[T], Any]) -> Event[T]:
+        return self.groups[hash(callback) % len(self.groups)]
