@@ -41,6 +41,9 @@ class Cohort:
     ramp: float = 10.0
     max_number: int = 100
     design: str = 'hilo'  # 'hilo' or 'classic' (tests/load/classic/): which server the players speak to
+    # Its players in a generator process of their own, which the other cohorts' work does not slow down: on one
+    # machine, players who measure beside a crowd that loads pages would otherwise measure their own generator too.
+    apart: bool = False
 
 
 @dataclass
@@ -131,14 +134,15 @@ async def run(*, url: str, cohorts: list[Cohort], window: tuple[float, float], s
               processes: int = 1, progress: bool = True) -> Run:
     """Bring the cohorts in and measure the server over ``window`` (seconds into the run); players leave at its end.
 
-    With several processes, each cohort's players are dealt out to them in turn.
+    With several processes, each cohort's players are dealt out to them in turn; a cohort ``apart`` gets a process
+    of its own besides.
     """
     server = [psutil.Process(server_pid)] if server_pid else []
     baseline_rss = sum(process.memory_info().rss for process in server)
     start = time.monotonic() + 1
     until = start + window[1]
-    plans = [[(cohort, list(range(cohort.players))[index::processes]) for cohort in cohorts]
-             for index in range(processes)]
+    plans = plan(cohorts, processes)
+    processes = len(plans)
     with ProcessPoolExecutor(processes) if processes > 1 else nullcontext() as pool:
         workers: list[asyncio.Future[Any]]
         if pool is None:  # one process: this one
@@ -158,6 +162,15 @@ async def run(*, url: str, cohorts: list[Cohort], window: tuple[float, float], s
                                for result in results]) for index in range(len(cohorts))]
     return Run(cohorts=cohorts, stats=per_cohort, window=(start + window[0], until), server_cpu_seconds=server_cpu,
                generator_cpu_seconds=generator_cpu, server_rss=rss, baseline_rss=baseline_rss)
+
+
+def plan(cohorts: list[Cohort], processes: int) -> list[list[tuple[Cohort, list[int]]]]:
+    """Which players (numbers within each cohort) each generator process plays: the cohorts not ``apart`` dealt out
+    to ``processes`` processes in turn, then one more process for each cohort ``apart``."""
+    shared = [[(cohort, [] if cohort.apart else list(range(cohort.players))[index::processes]) for cohort in cohorts]
+              for index in range(processes)]
+    return shared + [[(cohort, list(range(cohort.players)) if cohort is own else []) for cohort in cohorts]
+                     for own in cohorts if own.apart]
 
 
 def _work(url: str, plan: list[tuple[Cohort, list[int]]], start: float, until: float) -> list[dict[str, Any]]:

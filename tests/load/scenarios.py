@@ -99,7 +99,7 @@ def overload(folder: Path, *, duration: float) -> dict[str, Any]:
     """While 200 players play, newcomers arrive at twice the rate the server lets them in (40 a second)."""
     admitted, arriving_for = 40, 12.0
     settled = 20 + SETTLE
-    playing = Cohort(200, rate=1.0, ramp=20)
+    playing = Cohort(200, rate=1.0, ramp=20, apart=True)  # (the newcomers' generator would slow their measures)
     newcomers = Cohort(int(2 * admitted * arriving_for), rate=0, start=settled, ramp=arriving_for)
     outcome = measure('hilo', folder / 'overload', [playing, newcomers], (settled, settled + arriving_for + 30),
                       '--joins-per-second', str(admitted))

@@ -38,3 +38,14 @@ def test_first_visits_count_the_page_and_every_file_it_asks_for(tmp_path: Path) 
     assert figures['requests_per_visit'] >= 10  # the page, Vue, Quasar, Tailwind, Socket.IO, nicegui.js, components
     assert figures['kb_per_visit'] > 200  # compressed, but the libraries are big
     assert figures['server_cpu_ms_per_visit'] > 0
+
+
+def test_a_cohort_apart_has_a_generator_process_of_its_own() -> None:
+    crowd, probe = loadgen.Cohort(5), loadgen.Cohort(3, apart=True)
+
+    plans = loadgen.plan([crowd, probe], 2)
+
+    assert len(plans) == 3
+    assert [numbers for _, numbers in plans[0]] == [[0, 2, 4], []]  # the crowd dealt out to the two processes
+    assert [numbers for _, numbers in plans[1]] == [[1, 3], []]
+    assert [numbers for _, numbers in plans[2]] == [[], [0, 1, 2]]  # and the probe alone in a third
