@@ -18,19 +18,6 @@ from nicegui import Event
 
 from db import Score
 
-
-@dataclass(frozen=True, kw_only=True)
-class TopTenChange:
-    """A range's top 10 after a win that entered it."""
-
-    max_number: int
-    top_ten: list[Score]
-    winner: Score
-
-
-top_ten_changed: Event[TopTenChange] = Event()
-
-
 T = TypeVar('T')
 TURNS = 16  # groups of subscribers of an event heard in turns, each group in a pass of its own of the event loop
 
@@ -47,10 +34,12 @@ class InTurns(Generic[T]):
 
     def __init__(self) -> None:
         self.groups: list[Event[T]] = [Event() for _ in range(TURNS)]
+        self._last: asyncio.Future[None] | None = None  # done when the last emission has reached every group
 
-    def subscribe(self, callback: Callable[[T], Any]) -> None:
-        """Hear this event (until the page of the element subscribing is gone, as with NiceGUI's ``Event``)."""
-        self._group(callback).subscribe(callback)
+    def subscribe(self, callback: Callable[[T], Any], **options: Any) -> None:
+        """Hear this event (until the page of the element subscribing is gone, as with NiceGUI's ``Event``; the
+        options are those of ``Event.subscribe``)."""
+        self._group(callback).subscribe(callback, **options)
 
     def unsubscribe(self, callback: Callable[[T], Any]) -> None:
         """Stop hearing this event."""
@@ -58,18 +47,41 @@ class InTurns(Generic[T]):
 
     def emit(self, value: T) -> None:
         """Tell the first group now and every other group in a later pass of the event loop."""
-        self._emit_from(0, value)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no server running (a script): nobody is waiting for an answer, tell them all now
+            for group in self.groups:
+                group.emit(value)
+            return
+        self._last = loop.create_future()
+        self._emit_from(0, value, self._last)
 
-    def _emit_from(self, turn: int, value: T) -> None:
+    async def heard(self) -> None:
+        """Wait until every subscriber has heard every emission made so far (they go round in order, so the last
+        one to be made is the last one to be heard)."""
+        last = self._last
+        if last is not None and not last.done() and last.get_loop() is asyncio.get_running_loop():
+            await asyncio.shield(last)
+
+    def _emit_from(self, turn: int, value: T, done: asyncio.Future[None]) -> None:
         self.groups[turn].emit(value)
         if turn + 1 < len(self.groups):
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no server running (a script): nobody is waiting for an answer, tell them all now
-                self._emit_from(turn + 1, value)
-                return
             # call_soon runs in the next pass, after the sockets that are ready have been read.
-            loop.call_soon(self._emit_from, turn + 1, value)
+            asyncio.get_running_loop().call_soon(self._emit_from, turn + 1, value, done)
+        elif not done.done():
+            done.set_result(None)
 
     def _group(self, callback: Callable[[T], Any]) -> Event[T]:
         return self.groups[hash(callback) % len(self.groups)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopTenChange:
+    """A range's top 10 after a win that entered it."""
+
+    max_number: int
+    top_ten: list[Score]
+    winner: Score
+
+
+top_ten_changed: InTurns[TopTenChange] = InTurns()

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import redis.asyncio
-from nicegui import Event, app
+from nicegui import app
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -59,7 +59,7 @@ class Kind(Generic[T]):
     """
 
     name: str  # the message's "kind"; an instance ignores kinds it does not know (e.g. during an upgrade)
-    event: Event[T]
+    event: events.InTurns[T]
     encode: Callable[[T], dict[str, Any]]
     decode: Callable[[dict[str, Any], str], T | None]
 

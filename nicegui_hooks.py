@@ -99,12 +99,12 @@ def frame_size(kind: str, data: Any) -> int:
     return 1 + len(core.sio.packet_class(packet.EVENT, data=[kind, data]).encode().encode())
 
 
-def receivers(event: Event[Any], wanted: Callable[[Any], bool]) -> list[tuple[Any, Client]]:
-    """The elements whose methods are subscribed to ``event`` and that are ``wanted``, with their pages. Elements of
-    pages that NiceGUI has let go are left out: such a page may leave its elements subscribed (the tests' pages do).
-    """
+def receivers(events: Iterable[Event[Any]], wanted: Callable[[Any], bool]) -> list[tuple[Any, Client]]:
+    """The elements whose methods are subscribed to these events and that are ``wanted``, with their pages. Elements
+    of pages that NiceGUI has let go are left out: such a page may leave its elements subscribed (the tests' pages
+    do)."""
     found = []
-    for callback in event.callbacks:
+    for callback in (callback for event in events for callback in event.callbacks):
         owner = getattr(callback.func, '__self__', None)
         if isinstance(owner, ui.element) and wanted(owner):
             client = owner._client()

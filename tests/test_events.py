@@ -56,3 +56,18 @@ def test_without_a_running_server_everyone_hears_it_at_once() -> None:
         news.subscribe(partial(heard.append))
     news.emit(7)
     assert heard == [7] * 3 * events.TURNS
+
+
+async def test_heard_waits_until_the_last_group_has_heard() -> None:
+    news: events.InTurns[int] = events.InTurns()
+    heard: list[int] = []
+    for _ in range(4 * events.TURNS):
+        news.subscribe(partial(heard.append))
+
+    news.emit(1)
+    news.emit(2)
+    assert len(heard) < 8 * events.TURNS  # (only the first group has heard so far)
+    await news.heard()
+
+    assert len(heard) == 8 * events.TURNS
+    await news.heard()  # nothing going round: returns at once

@@ -90,15 +90,21 @@ class ScoreBoard(ui.card):
         super()._handle_delete()
 
     def own_win(self, win: db.Win) -> None:
-        """Take note of a win by this player on this page: it may be a new personal best."""
-        if win.score.max_number == self.max_number and win.rank is not None and self._beats_best(win.score):
+        """Take note of a win by this player on this page: it may be a new personal best, and a win in the top 10
+        shows its rows here at once, in the same message as the answer (``top_ten_changed`` brings them to every
+        other page, in turns)."""
+        if win.score.max_number != self.max_number:
+            return
+        if win.rank is not None and self._beats_best(win.score):
             self.best = db.Standing(score=win.score, rank=win.rank)
-            self._show_best()  # the rows are as they were (a top-10 win reaches them through the event)
+            self._show_best()
+        if win.top_ten is not None and win.top_ten is not self.top_ten:
+            self._show(win.top_ten, _rows(win.top_ten))
 
     def _on_top_ten_changed(self, change: events.TopTenChange) -> None:
         # Every open board hears every change, so this runs for each page: it only compares and assigns.
-        if change.max_number != self.max_number:
-            return
+        if change.max_number != self.max_number or change.top_ten is self.top_ten:
+            return  # another range's news, or this page's own win, shown with its answer (see own_win)
         winner = change.winner
         if winner.player_id == self.player_id:
             if self._beats_best(winner):  # won in another tab of this player

@@ -157,7 +157,7 @@ class Tracer:
             return
         action.won = True
         if win.top_ten is not None:
-            boards = nicegui_hooks.receivers(events.top_ten_changed, lambda board: isinstance(board, ScoreBoard)
+            boards = nicegui_hooks.receivers(events.top_ten_changed.groups, lambda board: isinstance(board, ScoreBoard)
                                              and board.max_number == win.score.max_number)
             pages = [client for _, client in boards if client is not self.client]
             action.broadcast = Broadcast(pages=len(pages))
@@ -166,6 +166,7 @@ class Tracer:
     async def _time_broadcast(self, action: Action, clients: list[Any]) -> None:
         assert action.broadcast is not None
         since = action.database.stored or time.perf_counter()
+        await events.top_ten_changed.heard()  # (the pages hear it in turns: until then, some have nothing to send)
         action.broadcast.seconds = await nicegui_hooks.sent(clients, since=since)
         action.broadcast.finished = True
         self._check(action)

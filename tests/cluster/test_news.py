@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from nicegui import Event
 
 import events
 import news
@@ -31,7 +30,7 @@ class Instance:
     """One side of the channel: a bridge, the event its pages would listen to, and every change they heard."""
 
     bridge: news.Bridge
-    event: Event[events.TopTenChange]
+    event: events.InTurns[events.TopTenChange]
     heard: list[events.TopTenChange] = field(default_factory=list)
 
     def win(self, change: events.TopTenChange) -> None:
@@ -40,7 +39,7 @@ class Instance:
 
 
 def instance(url: str) -> Instance:
-    event: Event[events.TopTenChange] = Event()
+    event: events.InTurns[events.TopTenChange] = events.InTurns()  # as events.top_ten_changed
     top_tens = news.TopTens()
     bridge = news.Bridge(url, [news.Kind('top_ten', event, top_tens.encode, top_tens.decode)], channel=CHANNEL)
     made = Instance(bridge, event)
@@ -96,6 +95,7 @@ async def test_redis_going_away_logs_one_warning_and_news_resumes_by_itself(pair
     await until(lambda: not one.bridge.connected and not two.bridge.connected)
     for number in range(20):  # wins go on while Redis is away; each stays on its instance
         one.win(change(f'Away {number}', 30 + number))
+    await one.event.heard()  # (heard in turns)
     assert len(one.heard) == 21
     redis_service.start()
     await until(lambda: one.bridge.connected and two.bridge.connected, seconds=15)

@@ -100,7 +100,7 @@ class Player:
         self.rate = rate
         self.stats = stats
         self.sent_at: float | None = None  # when the guess now waiting for its answer was sent
-        self.winning_sent_at: float | None = None
+        self.answered_sent_at: float | None = None  # when the guess answered last was sent
         self.table_id = ''
         self.feedback_id = ''
         self.seen_rows: set[int] = set()
@@ -141,7 +141,6 @@ class Player:
             answer = page.text(self.feedback_id)
             if 'correct' in answer:
                 self.stats.wins.append(time.monotonic())
-                self.winning_sent_at = self.sent_at
                 await asyncio.sleep(random.uniform(0.5, 1.5) / self.rate)  # a moment to enjoy it
                 await play_again(page)
                 await page.wait_for(lambda: page.text(self.feedback_id).startswith('Type a guess'))
@@ -163,10 +162,10 @@ class Player:
                 if row['id'] in self.seen_rows:
                     continue
                 self.seen_rows.add(row['id'])
-                if row.get('mine'):  # our own win; its new row can come with the answer, in the same message
-                    self.stats.win_sent_at[row['id']] = sent_at or self.winning_sent_at or now
+                if row.get('mine'):  # our own win: its new row comes with the answer, or soon after it
+                    self.stats.win_sent_at[row['id']] = sent_at or self.answered_sent_at or now
                 else:
                     self.stats.shown_at.setdefault(row['id'], []).append(now)
         if sent_at is not None and self.feedback_id in update:
             self.stats.round_trips.append((sent_at, now - sent_at))
-            self.sent_at = None
+            self.sent_at, self.answered_sent_at = None, sent_at

@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.server import Server
 
 from . import loadgen, scenarios
+from .players import Player, Stats
 
 
 async def test_a_short_load_run_finishes_games_and_delivers_broadcasts(tmp_path: Path) -> None:
@@ -49,3 +50,17 @@ def test_a_cohort_apart_has_a_generator_process_of_its_own() -> None:
     assert [numbers for _, numbers in plans[0]] == [[0, 2, 4], []]  # the crowd dealt out to the two processes
     assert [numbers for _, numbers in plans[1]] == [[1, 3], []]
     assert [numbers for _, numbers in plans[2]] == [[], [0, 1, 2]]  # and the probe alone in a third
+
+
+def test_a_win_is_timed_from_its_guess_when_its_row_comes_after_the_answer() -> None:
+    stats = Stats()
+    player = Player(1, url='http://127.0.0.1:1', max_number=100, rate=1, stats=stats)
+    player.table_id, player.feedback_id = '7', '9'
+    player.sent_at = 100.0  # the winning guess
+
+    player._on_update(None, {'9': {'text': '50 is correct'}})  # type: ignore[arg-type]  # (no page needed)
+    # The board's new row in a later message: the news reaches the boards in turns, the winner's own too.
+    player._on_update(None, {'7': {'props': {'rows': [{'id': 5, 'mine': True}]}}})  # type: ignore[arg-type]
+
+    assert stats.round_trips[0][0] == 100.0
+    assert stats.win_sent_at == {5: 100.0}  # not the moment the row came
