@@ -97,7 +97,8 @@ class ScoreBoard(ui.card):
             return
         if win.rank is not None and self._beats_best(win.score):
             self.best = db.Standing(score=win.score, rank=win.rank)
-            self._show_best()
+            if win.top_ten is None:
+                self._show_best()  # (a win in the top 10 says it with its rows, below)
         if win.top_ten is not None and win.top_ten is not self.top_ten:
             self._show(win.top_ten, _rows(win.top_ten))
 
