@@ -43,8 +43,8 @@ async def play_to_win(user: User, max_number: int = 100) -> int:
         middle = (low + high) // 2
         said = await guess(user, str(middle))
         if 'correct' in said:
-            # A win in a top 10 reaches the boards in turns (events.InTurns), this page's own board included: let it
-            # go round, as the few milliseconds before a player looks at a board do.
+            # A win in a top 10 reaches the other pages' boards in turns (events.InTurns; this page's own board has
+            # it with the answer): let it go round, as the few milliseconds before a player looks at a board do.
             await events.top_ten_changed.heard()
             return count
         if 'too low' in said:
