@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -44,6 +45,10 @@ class Cohort:
     # Its players in a generator process of their own, which the other cohorts' work does not slow down: on one
     # machine, players who measure beside a crowd that loads pages would otherwise measure their own generator too.
     apart: bool = False
+    # Its players' generator processes run at the lowest CPU priority (nice 19), so that they take only the CPU the
+    # server and the other players leave: on one machine, what browsers on machines of their own would do. A process
+    # that also plays another cohort's players keeps its priority.
+    yielding: bool = False
 
 
 @dataclass
@@ -173,8 +178,17 @@ def plan(cohorts: list[Cohort], processes: int) -> list[list[tuple[Cohort, list[
                      for own in cohorts if own.apart]
 
 
+def yields(plan: list[tuple[Cohort, list[int]]]) -> bool:
+    """Whether a generator process with this plan runs at the lowest CPU priority: all its players are of cohorts
+    that yield (see :attr:`Cohort.yielding`)."""
+    playing = [cohort for cohort, numbers in plan if numbers]
+    return bool(playing) and all(cohort.yielding for cohort in playing)
+
+
 def _work(url: str, plan: list[tuple[Cohort, list[int]]], start: float, until: float) -> list[dict[str, Any]]:
     """One generator process: run its players and hand back what each cohort measured."""
+    if yields(plan):
+        os.nice(19)
     return [stats.to_json() for stats in asyncio.run(_play(url, plan, start, until))]
 
 

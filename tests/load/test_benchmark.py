@@ -47,3 +47,19 @@ def test_busy_players_are_reported_side_by_side_and_against_twice_the_classic_ra
     ratio = 1008 / classic
     assert (f"| At least twice the classic design's guesses a second (300 players guessing as often as they are "
             f'answered) | 1008 against {classic:.0f} ({ratio:.1f}×) | {met} |') in text
+
+
+def _overload_run(arrived_per_second: float) -> dict[str, Any]:
+    newcomers = {'players': 480, 'connected': 480, 'waited': 400, 'wait_ms': {'p50': 4000.0, 'p95': 9000.0},
+                 'errors': 0}
+    return {'admitted_per_second': 20, 'arriving_per_second': 40, 'arriving_for': 12.0,
+            'arrived_per_second': arrived_per_second, 'players_already_in': {'round_trip_ms': {'p99': 90.0}},
+            'newcomers': newcomers, 'all_in_after_arrivals_ended_s': 15.0}
+
+
+@pytest.mark.parametrize(('arrived', 'met'), [(39.6, 'yes'), (30.0, 'no')])
+def test_past_capacity_is_met_only_if_the_newcomers_came_at_twice_the_capacity(arrived: float, met: str) -> None:
+    text = report.markdown({'machine': MACHINE, 'overload': _overload_run(arrived)})
+    assert (f'| Past capacity (40 arriving a second, 20 let in): players in keep p99 < 100 ms, newcomers wait in '
+            f'order, nobody sees an error | players in: p99 90 ms; newcomers (came at {arrived:.0f} a second): 480 of '
+            f'480 in, 400 waited (p95 9000 ms), 0 errors, all in 15.0 s after arrivals ended | {met} |') in text

@@ -5,6 +5,9 @@ not how fast they are: speed is for ``python -m tests.load.benchmark``, which pr
 """
 from __future__ import annotations
 
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from tests.server import Server
@@ -50,6 +53,24 @@ def test_a_cohort_apart_has_a_generator_process_of_its_own() -> None:
     assert [numbers for _, numbers in plans[0]] == [[0, 2, 4], []]  # the crowd dealt out to the two processes
     assert [numbers for _, numbers in plans[1]] == [[1, 3], []]
     assert [numbers for _, numbers in plans[2]] == [[], [0, 1, 2]]  # and the probe alone in a third
+
+
+def test_only_a_process_whose_players_all_yield_runs_at_the_lowest_priority() -> None:
+    crowd, newcomers = loadgen.Cohort(4), loadgen.Cohort(4, yielding=True)
+
+    assert loadgen.yields([(newcomers, [0, 1])])
+    assert not loadgen.yields([(crowd, [0, 1]), (newcomers, [2, 3])])  # the crowd's measures would wait too
+    assert loadgen.yields([(crowd, []), (newcomers, [2, 3])])  # a cohort with nobody here does not count
+    assert not loadgen.yields([(crowd, []), (newcomers, [])])  # nobody at all
+
+
+def test_a_generator_process_whose_players_all_yield_runs_at_the_lowest_priority() -> None:
+    now = time.monotonic()
+    nobody_listens = 'http://127.0.0.1:1'  # (the players fail at once: only the process's priority matters here)
+    for cohort, priority in ((loadgen.Cohort(1, yielding=True), 19), (loadgen.Cohort(1), os.nice(0))):
+        with ProcessPoolExecutor(1) as pool:  # one process, which runs both calls
+            pool.submit(loadgen._work, nobody_listens, [(cohort, [0])], now, now).result()
+            assert pool.submit(os.nice, 0).result() == priority
 
 
 def test_a_win_is_timed_from_its_guess_when_its_row_comes_after_the_answer() -> None:
