@@ -5,7 +5,8 @@ This file only wires the parts together; each part lives in its own place:
 ``settings.py`` (options), ``game.py`` (the rules), ``db/`` (the database), ``events.py`` (news between pages),
 ``socket_guard.py`` (checks on every message from a browser), ``admission.py`` (a waiting room for busy moments),
 ``compressed_files.py`` (NiceGUI's files, compressed once),
-``nicegui_tuning.py`` and ``nicegui_middleware.py`` (workarounds for costs inside NiceGUI), ``gc_tuning.py``
+``nicegui_tuning.py``, ``nicegui_quiet_changes.py`` and ``nicegui_middleware.py`` (workarounds for costs inside
+NiceGUI), ``gc_tuning.py``
 (Python's garbage collector) and ``ui/`` (the pages players see).
 """
 import signal
@@ -23,6 +24,7 @@ import db
 import gc_tuning
 import news
 import nicegui_middleware
+import nicegui_quiet_changes
 import nicegui_tuning
 import presence
 import settings
@@ -41,6 +43,7 @@ except (settings.SettingsError, db.DatabaseUnusable) as error:
 Storage.path = config.sessions_dir
 gc_tuning.install()  # Python's garbage collector, set for thousands of page elements
 nicegui_tuning.install()
+nicegui_quiet_changes.install()  # an element's change while its update waits to be sent costs nothing
 nicegui_middleware.install()  # before ui.run, which adds them
 app.on_shutdown(db.stop)
 if Storage.redis_url:  # several instances share the players: news shown live travels between them (news.py)
