@@ -30,6 +30,7 @@ import presence
 import settings
 import socket_guard
 from ui import readme
+from ui.frame import link_stylesheet
 from ui.site import ROUTES, hilo_page  # our own ui/ package; `ui` on its own means NiceGUI's ui below
 
 ASSETS = Path(__file__).parent / 'assets'
@@ -59,7 +60,7 @@ app.add_static_files('/assets', ASSETS)
 readme.install()  # /readme: the learner's window links to it
 api.install(app)  # the JSON API (api/), documented at /docs (only its own routes: those above are not API)
 presence.install()  # 'N playing now': counts the open game views of each range
-ui.add_css(ASSETS / 'hilo.css', shared=True)
+link_stylesheet(ASSETS / 'hilo.css', url_path='/assets')  # every page links it; browsers keep it (ui/frame.py)
 ui.add_body_html(f'<script>{(ASSETS / "hilo.js").read_text()}</script>', shared=True)  # what it does: see the file
 app.colors(primary='#4f46e5', secondary='#0d9488', accent='#f59e0b')
 # Quasar's loading bar runs along the top during every XMLHttpRequest, which Hi-Lo never makes itself (its messages go

@@ -4,8 +4,10 @@ Every element costs the server time to create, on every page load, so the frame 
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from nicegui import app, ui
 from nicegui.events import GenericEventArguments
@@ -38,6 +40,21 @@ def frame() -> Iterator[None]:
         _theme_button(dark)
     with content:
         yield
+
+
+def link_stylesheet(file: Path, *, url_path: str) -> None:
+    """Link every page to a stylesheet served at ``url_path`` (a folder of static files) instead of writing it in.
+
+    Written into every page, as ``ui.add_css`` does, the 13 KB of Hi-Lo's were 40% of each page the server built,
+    compressed and sent. As a file, the browser keeps it (NiceGUI lets browsers keep static files for an hour).
+    """
+    ui.add_head_html(stylesheet_link(file, url_path=url_path), shared=True)
+
+
+def stylesheet_link(file: Path, *, url_path: str) -> str:
+    """The ``<link>`` to a stylesheet, its address carrying a hash of its content: a changed file is fetched anew."""
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+    return f'<link rel="stylesheet" href="{url_path}/{file.name}?v={digest}">'
 
 
 def next_theme(value: bool | None, args: object) -> bool | None:
