@@ -26,6 +26,28 @@ PUSHED_PATH = re.compile(r'history\.pushState\(\{page: ("(?:[^"\\]|\\.)*")\}')  
 ACK_INTERVAL = 3.0  # seconds: nicegui.js acknowledges the messages it received this often (setInterval(ack, 3000))
 
 
+class BrowserTransport(httpx.AsyncHTTPTransport):
+    """HTTP as a browser does it: a request whose connection dies before any answer is sent once more.
+
+    A server closes a kept-alive connection that has been idle for a while (uvicorn after 5 s, gunicorn after 2 s),
+    so a request sometimes leaves on a connection the server is closing at that moment: a page that waits in line
+    asks again every 2 to 8 seconds, the classic page polls every 2. Browsers resend such a request on a fresh
+    connection without telling the page; so does this transport, and counts it in ``resent``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request; once more if the connection closed before an answer came."""
+        try:
+            return await super().handle_async_request(request)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            self.resent += 1
+            return await super().handle_async_request(request)
+
+
 class PageClosed(Exception):
     """The page went away (navigation, reload or a dropped connection) while we waited for it."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from .browserless import Page
+from .browserless import BrowserTransport, Page
 
 RANGE_LABEL = 'or any whole number from 10 to 1,000,000'
 
@@ -108,7 +108,7 @@ class Player:
     async def run(self, until: float) -> None:
         """Play until the ``time.monotonic()`` value ``until``, recording errors instead of raising them."""
         try:
-            async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
+            async with httpx.AsyncClient(base_url=self.url, timeout=30, transport=BrowserTransport()) as http:
                 page = Page(http, on_update=self._on_update)
                 try:
                     await self._sign_in(page)

@@ -16,30 +16,10 @@ from typing import Any
 
 import httpx
 
+from tests.load.browserless import BrowserTransport
 from tests.load.players import Stats
 
 POLL_SECONDS = 2.0  # the page's setInterval
-
-
-class BrowserTransport(httpx.AsyncHTTPTransport):
-    """HTTP as a browser does it: a request whose connection dies before any answer is sent once more.
-
-    gunicorn closes a connection that has been idle for 2 s, the very period of the page's polls, so a request often
-    leaves on a connection the server is closing at that moment. Browsers resend such a request on a fresh connection
-    without telling the page; so does this transport, and counts it in ``resent``.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.resent = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send the request; once more if the connection closed before an answer came."""
-        try:
-            return await super().handle_async_request(request)
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-            self.resent += 1
-            return await super().handle_async_request(request)
 
 
 class ClassicPlayer:
