@@ -6,8 +6,7 @@ This file only wires the parts together; each part lives in its own place:
 ``socket_guard.py`` (checks on every message from a browser), ``admission.py`` (a waiting room for busy moments),
 ``compressed_files.py`` (NiceGUI's files, compressed once),
 ``nicegui_tuning.py``, ``nicegui_quiet_changes.py`` and ``nicegui_middleware.py`` (workarounds for costs inside
-NiceGUI), ``gc_tuning.py``
-(Python's garbage collector) and ``ui/`` (the pages players see).
+NiceGUI), ``gc_tuning.py`` (Python's garbage collector) and ``ui/`` (the pages players see).
 """
 import signal
 import sys
