@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -42,8 +43,10 @@ class Server:
     leaving the block stops it with SIGTERM (or :meth:`kill` does it the hard way).
     """
 
-    def __init__(self, data_dir: Path, *options: str, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, *options: str, port: int | None = None, under: Sequence[str] = ()) -> None:
+        """``under``: a command to run the server under (a profiler, say), as in ``valgrind python main.py``."""
         self.data_dir = data_dir
+        self.under = list(under)
         self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.options = options
@@ -56,8 +59,8 @@ class Server:
         started = time.perf_counter()
         with self.log.open('ab') as log:
             self.process = subprocess.Popen(
-                [sys.executable, str(MAIN), '--no-browser', '--port', str(self.port), '--data-dir', str(self.data_dir),
-                 *self.options], stdout=log, stderr=subprocess.STDOUT, env=server_environment())
+                [*self.under, sys.executable, str(MAIN), '--no-browser', '--port', str(self.port), '--data-dir',
+                 str(self.data_dir), *self.options], stdout=log, stderr=subprocess.STDOUT, env=server_environment())
         deadline = started + timeout
         while True:
             if self.process.poll() is not None:

@@ -3,12 +3,12 @@
     python -m tests.load.instructions              # 20 joins after 10 to warm up (about a minute)
     python -m tests.load.instructions --joins 40
 
-On this project's machine the same run of ``--only join-cost`` varies by 10-20% from one hour (or one run) to the
+On this project's machine the same run of ``--only join-cost`` varies by up to 30% from one hour (or one run) to the
 next, more than most single changes save, so comparing two versions of the code by their CPU time needs many runs
 taken in turn. Callgrind counts the instructions the server executes instead: the same code gives the same count
-within a fraction of a percent, whatever else the machine does (it runs the server about fifty times slower, so only
-a few joins are counted, one after the other). The count includes every thread of the server; it leaves out what
-the kernel does for it (sending and receiving), a tenth of a join's CPU (``perf``: 8%).
+within about 1%, whatever else the machine does (it runs the server about fifty times slower, so only a few joins
+are counted, one after the other). The count includes every thread of the server; it leaves out what the kernel
+does for it (sending and receiving), a tenth of a join's CPU (``perf``: 8%).
 
 A join is what the benchmark's players do (tests/load/players.py): the welcome page over HTTP, its socket, the range
 typed, the name entered and the game view it leads to. Needs ``valgrind`` (``apt-get install valgrind``).
@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
 
-from tests.server import MAIN, free_port, server_environment
+from tests.server import Server
 
 from .browserless import Page
 from .players import sign_in
@@ -49,25 +48,21 @@ def main() -> None:
 def count(*, joins: int, warm_up: int) -> float:
     """Start the server under callgrind, join ``warm_up`` times, then count the instructions of ``joins`` joins."""
     with tempfile.TemporaryDirectory(prefix='hilo-instructions-') as scratch:
-        folder, port = Path(scratch), free_port()
-        out = folder / 'callgrind.out'
-        server = subprocess.Popen(  # the waiting room lets everyone in: joins here come one after another
-            ['valgrind', '--tool=callgrind', '--instr-atstart=no', f'--callgrind-out-file={out}', sys.executable,
-             str(MAIN), '--no-browser', '--port', str(port), '--data-dir', str(folder / 'data'),
-             '--joins-per-second', '100000'],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=server_environment())
+        out = Path(scratch) / 'callgrind.out'
+        callgrind = ['valgrind', '--tool=callgrind', '--instr-atstart=no', f'--callgrind-out-file={out}']
+        # The waiting room lets everyone in: the joins here come one after another.
+        server = Server(Path(scratch) / 'data', '--joins-per-second', '100000', under=callgrind)
+        server.start(timeout=180)  # under callgrind, starting takes half a minute or more
         try:
-            url = f'http://127.0.0.1:{port}'
-            _wait_for(url, server)
-            asyncio.run(_join(url, warm_up, first=0))
+            assert server.process is not None
+            asyncio.run(_join(server.url, warm_up, first=0))
             time.sleep(2)  # what the warm-up left to do (the board's reads, the counts sent) is done before counting
-            _instrument(server.pid, on=True)
-            asyncio.run(_join(url, joins, first=warm_up))
+            _instrument(server.process.pid, on=True)
+            asyncio.run(_join(server.url, joins, first=warm_up))
             time.sleep(1)
-            _instrument(server.pid, on=False)
+            _instrument(server.process.pid, on=False)
         finally:
-            server.terminate()
-            server.wait(timeout=120)
+            server.stop(timeout=120)  # callgrind writes its counts as the server ends
         return _total(out) / joins
 
 
@@ -78,19 +73,6 @@ async def _join(url: str, joins: int, *, first: int) -> None:
             await sign_in(page, name=f'bot {number}', max_number=100, seconds=60)
             await asyncio.sleep(0.2)  # the page's own messages after it is on screen
             await page.close()
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # under callgrind, starting takes a minute
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError('the server stopped at start-up')
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError('the server did not start within 120 s under callgrind')
 
 
 def _instrument(pid: int, *, on: bool) -> None:
