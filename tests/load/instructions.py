@@ -1,6 +1,6 @@
 """Instructions per join, counted by valgrind's callgrind: a figure that does not move with the machine's speed.
 
-    python -m tests.load.instructions              # 20 joins after 10 to warm up (about a minute)
+    python -m tests.load.instructions              # 20 joins after 10 to warm up (about half a minute)
     python -m tests.load.instructions --joins 40
 
 On this project's machine the same run of ``--only join-cost`` varies by up to 30% from one hour (or one run) to the
